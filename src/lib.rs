@@ -1,0 +1,5 @@
+//! statusgen: a static-site generator for public status pages and post-mortems.
+//!
+//! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
+pub mod model;
+pub mod site;

@@ -1,0 +1,246 @@
+//! Current status: per component, overall, per maintenance window, per incident.
+//! Pure functions of the site and "now".
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::level::{Level, MaintenanceStatus};
+use crate::site::{Incident, Maintenance};
+
+/// A maintenance window's state at `now`: an explicit `status` wins, else from the times.
+pub fn maintenance_status(m: &Maintenance, now: DateTime<Utc>) -> MaintenanceStatus {
+    if let Some(s) = m.status {
+        return s;
+    }
+    if now < m.starts {
+        MaintenanceStatus::Scheduled
+    } else if now < m.ends {
+        MaintenanceStatus::InProgress
+    } else {
+        MaintenanceStatus::Completed
+    }
+}
+
+/// True when the window puts its components under maintenance at `now`.
+pub fn maintenance_active(m: &Maintenance, now: DateTime<Utc>) -> bool {
+    maintenance_status(m, now) == MaintenanceStatus::InProgress
+}
+
+/// An incident counts as unresolved at `now` when it has started and has no
+/// resolution at or before `now`. Incidents dated in the future are not yet active.
+pub fn incident_active(i: &Incident, now: DateTime<Utc>) -> bool {
+    i.started <= now && i.resolved.is_none_or(|r| r > now)
+}
+
+/// The worst level among unresolved incidents naming the component; else
+/// under_maintenance while a window covers now; else operational.
+pub fn component_level(
+    id: &str,
+    incidents: &[Incident],
+    maintenance: &[Maintenance],
+    now: DateTime<Utc>,
+) -> Level {
+    let worst = incidents
+        .iter()
+        .filter(|i| incident_active(i, now))
+        .flat_map(|i| i.components.iter())
+        .filter(|a| a.id == id)
+        .map(|a| a.level)
+        .max();
+    if let Some(level) = worst {
+        return level;
+    }
+    let in_maintenance = maintenance
+        .iter()
+        .any(|m| maintenance_active(m, now) && m.components.iter().any(|c| c == id));
+    if in_maintenance {
+        Level::UnderMaintenance
+    } else {
+        Level::Operational
+    }
+}
+
+/// The page's overall status: the worst component level.
+pub fn overall_level(levels: impl IntoIterator<Item = Level>) -> Level {
+    levels.into_iter().max().unwrap_or(Level::Operational)
+}
+
+/// The banner wording of an overall level.
+pub fn overall_wording(level: Level) -> &'static str {
+    match level {
+        Level::Operational => "All systems operational",
+        Level::UnderMaintenance => "Maintenance",
+        Level::DegradedPerformance => "Degraded performance",
+        Level::PartialOutage => "Partial outage",
+        Level::MajorOutage => "Major outage",
+    }
+}
+
+/// Impact start to resolution, or to now while ongoing.
+pub fn incident_duration(i: &Incident, now: DateTime<Utc>) -> Duration {
+    let end = i.resolved.unwrap_or(now);
+    (end - i.started).max(Duration::zero())
+}
+
+/// Time to detect: detected − started.
+pub fn time_to_detect(i: &Incident) -> Duration {
+    i.detected - i.started
+}
+
+/// Time to resolve: resolved − detected; None while ongoing.
+pub fn time_to_resolve(i: &Incident) -> Option<Duration> {
+    i.resolved.map(|r| r - i.detected)
+}
+
+/// "1 h 5 min", "30 min", "2 d 3 h", "45 s": for durations shown to people.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.num_seconds().max(0);
+    if secs < 60 {
+        return format!("{secs} s");
+    }
+    let mins = secs / 60;
+    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d} d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h} h"));
+    }
+    if m > 0 && d == 0 {
+        parts.push(format!("{m} min"));
+    }
+    if parts.is_empty() {
+        parts.push("0 min".into());
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::level::{Impact, TemplateKind};
+    use crate::site::Affected;
+    use chrono::TimeZone;
+
+    fn t(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 14, h, m, 0).unwrap()
+    }
+
+    fn incident(levels: &[(&str, Level)], started: DateTime<Utc>, resolved: Option<DateTime<Utc>>) -> Incident {
+        Incident {
+            slug: "x".into(),
+            source: "content/incidents/x.md".into(),
+            title: "x".into(),
+            impact: Impact::Major,
+            severity: None,
+            started,
+            detected: started,
+            resolved,
+            template: TemplateKind::Incident,
+            cause: None,
+            draft: false,
+            components: levels
+                .iter()
+                .map(|(id, level)| Affected { id: id.to_string(), level: *level })
+                .collect(),
+            updates: vec![],
+            actions: vec![],
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    fn window(ids: &[&str], starts: DateTime<Utc>, ends: DateTime<Utc>) -> Maintenance {
+        Maintenance {
+            slug: "m".into(),
+            source: "content/maintenance/m.md".into(),
+            title: "m".into(),
+            starts,
+            ends,
+            components: ids.iter().map(|s| s.to_string()).collect(),
+            status: None,
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    #[test]
+    fn worst_unresolved_level_wins() {
+        let now = t(12, 0);
+        let incidents = vec![
+            incident(&[("api", Level::DegradedPerformance)], t(9, 0), None),
+            incident(&[("api", Level::PartialOutage), ("auth", Level::MajorOutage)], t(10, 0), None),
+            incident(&[("api", Level::MajorOutage)], t(8, 0), Some(t(9, 0))),
+        ];
+        assert_eq!(component_level("api", &incidents, &[], now), Level::PartialOutage);
+        assert_eq!(component_level("auth", &incidents, &[], now), Level::MajorOutage);
+        assert_eq!(component_level("web", &incidents, &[], now), Level::Operational);
+    }
+
+    #[test]
+    fn future_incident_and_resolution_at_now_are_not_active() {
+        let now = t(12, 0);
+        let incidents = vec![
+            incident(&[("api", Level::MajorOutage)], t(13, 0), None),
+            incident(&[("api", Level::MajorOutage)], t(11, 0), Some(now)),
+        ];
+        assert_eq!(component_level("api", &incidents, &[], now), Level::Operational);
+    }
+
+    #[test]
+    fn maintenance_only_when_no_incident() {
+        let now = t(12, 0);
+        let windows = vec![window(&["api", "db"], t(11, 0), t(13, 0))];
+        let incidents = vec![incident(&[("api", Level::DegradedPerformance)], t(11, 30), None)];
+        assert_eq!(component_level("db", &incidents, &windows, now), Level::UnderMaintenance);
+        assert_eq!(component_level("api", &incidents, &windows, now), Level::DegradedPerformance);
+        // Window boundaries: starts inclusive, ends exclusive.
+        assert_eq!(component_level("db", &[], &windows, t(13, 0)), Level::Operational);
+        assert_eq!(component_level("db", &[], &windows, t(11, 0)), Level::UnderMaintenance);
+    }
+
+    #[test]
+    fn maintenance_states_from_now_and_override() {
+        let mut w = window(&["api"], t(11, 0), t(13, 0));
+        assert_eq!(maintenance_status(&w, t(10, 0)), MaintenanceStatus::Scheduled);
+        assert_eq!(maintenance_status(&w, t(12, 0)), MaintenanceStatus::InProgress);
+        assert_eq!(maintenance_status(&w, t(13, 0)), MaintenanceStatus::Completed);
+        w.status = Some(MaintenanceStatus::Cancelled);
+        assert_eq!(maintenance_status(&w, t(12, 0)), MaintenanceStatus::Cancelled);
+        assert!(!maintenance_active(&w, t(12, 0)));
+    }
+
+    #[test]
+    fn overall_is_worst_with_wording() {
+        assert_eq!(overall_level([]), Level::Operational);
+        let l = overall_level([Level::Operational, Level::UnderMaintenance, Level::PartialOutage]);
+        assert_eq!(l, Level::PartialOutage);
+        assert_eq!(overall_wording(l), "Partial outage");
+        assert_eq!(overall_wording(Level::UnderMaintenance), "Maintenance");
+        assert_eq!(overall_wording(Level::Operational), "All systems operational");
+    }
+
+    #[test]
+    fn durations_from_the_worked_example() {
+        // 10:36 to 11:06 CET = 09:36 to 10:06 UTC; detected 10:36 (alert).
+        let mut i = incident(&[("auth", Level::MajorOutage)], t(9, 36), Some(t(10, 6)));
+        assert_eq!(incident_duration(&i, t(12, 0)), Duration::minutes(30));
+        assert_eq!(time_to_detect(&i), Duration::zero());
+        assert_eq!(time_to_resolve(&i), Some(Duration::minutes(30)));
+        i.detected = t(9, 38);
+        assert_eq!(time_to_resolve(&i), Some(Duration::minutes(28)));
+        i.resolved = None;
+        assert_eq!(incident_duration(&i, t(10, 36)), Duration::hours(1));
+        assert_eq!(time_to_resolve(&i), None);
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_duration(Duration::seconds(45)), "45 s");
+        assert_eq!(human_duration(Duration::minutes(30)), "30 min");
+        assert_eq!(human_duration(Duration::minutes(65)), "1 h 5 min");
+        assert_eq!(human_duration(Duration::minutes(60 * 51)), "2 d 3 h");
+        assert_eq!(human_duration(Duration::minutes(-5)), "0 s");
+    }
+}

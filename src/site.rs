@@ -1,0 +1,149 @@
+//! The validated, typed site: what `load` produces and every later stage reads.
+//! All instants are UTC; the site timezone is used only for reading naive times and display.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::model::level::{ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus};
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The site root as given (not canonicalised), for messages.
+    pub root: PathBuf,
+    pub config: Config,
+    /// Newest first (by `started`, then slug), drafts included only when asked for.
+    pub incidents: Vec<Incident>,
+    /// By `starts`, newest first, then slug.
+    pub maintenance: Vec<Maintenance>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub description: String,
+    pub timezone: Tz,
+    pub language: String,
+    pub theme: String,
+    pub uptime: UptimeConfig,
+    pub feeds: FeedsConfig,
+    pub postmortem: PostmortemConfig,
+    pub components: Vec<Component>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UptimeConfig {
+    pub days: u32,
+    pub slo: f64,
+    pub partial_outage_weight: f64,
+    pub count_maintenance: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FeedsConfig {
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct PostmortemConfig {
+    pub due_hours: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub id: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+    /// Resolved: the component's own, else `[uptime].slo`, else 99.9.
+    pub slo: f64,
+    pub since: Option<NaiveDate>,
+    /// Position in `site.toml`, 0-based.
+    pub position: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub slug: String,
+    /// Path relative to the site root, with `/` separators.
+    pub source: String,
+    pub title: String,
+    pub impact: Impact,
+    pub severity: Option<String>,
+    pub started: DateTime<Utc>,
+    pub detected: DateTime<Utc>,
+    pub resolved: Option<DateTime<Utc>>,
+    pub template: TemplateKind,
+    pub cause: Option<String>,
+    pub draft: bool,
+    /// In the order written.
+    pub components: Vec<Affected>,
+    /// Oldest first.
+    pub updates: Vec<Update>,
+    pub actions: Vec<Action>,
+    /// The Markdown post-mortem.
+    pub body: String,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Affected {
+    pub id: String,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone)]
+pub struct Update {
+    pub at: DateTime<Utc>,
+    pub status: UpdateStatus,
+    pub message: String,
+    /// 1-based line in the source file.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Action {
+    pub what: String,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    pub slug: String,
+    pub source: String,
+    pub title: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub components: Vec<String>,
+    /// Front-matter override; otherwise derived from "now".
+    pub status: Option<MaintenanceStatus>,
+    pub draft: bool,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl Site {
+    pub fn component(&self, id: &str) -> Option<&Component> {
+        self.config.components.iter().find(|c| c.id == id)
+    }
+}
+
+impl Incident {
+    pub fn is_ongoing(&self) -> bool {
+        self.resolved.is_none()
+    }
+    pub fn affects(&self, id: &str) -> bool {
+        self.components.iter().any(|a| a.id == id)
+    }
+    /// The newest update, if any.
+    pub fn latest_update(&self) -> Option<&Update> {
+        self.updates.last()
+    }
+}
