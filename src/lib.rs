@@ -2,4 +2,5 @@
 //!
 //! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
 pub mod model;
+pub mod render;
 pub mod site;

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::level::{ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus};
+use crate::model::level::{
+    ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
+};
 
 #[derive(Debug, Clone)]
 pub struct Site {

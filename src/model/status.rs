@@ -126,7 +126,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 3, 14, h, m, 0).unwrap()
     }
 
-    fn incident(levels: &[(&str, Level)], started: DateTime<Utc>, resolved: Option<DateTime<Utc>>) -> Incident {
+    fn incident(
+        levels: &[(&str, Level)],
+        started: DateTime<Utc>,
+        resolved: Option<DateTime<Utc>>,
+    ) -> Incident {
         Incident {
             slug: "x".into(),
             source: "content/incidents/x.md".into(),
@@ -141,7 +145,10 @@ mod tests {
             draft: false,
             components: levels
                 .iter()
-                .map(|(id, level)| Affected { id: id.to_string(), level: *level })
+                .map(|(id, level)| Affected {
+                    id: id.to_string(),
+                    level: *level,
+                })
                 .collect(),
             updates: vec![],
             actions: vec![],
@@ -170,12 +177,25 @@ mod tests {
         let now = t(12, 0);
         let incidents = vec![
             incident(&[("api", Level::DegradedPerformance)], t(9, 0), None),
-            incident(&[("api", Level::PartialOutage), ("auth", Level::MajorOutage)], t(10, 0), None),
+            incident(
+                &[("api", Level::PartialOutage), ("auth", Level::MajorOutage)],
+                t(10, 0),
+                None,
+            ),
             incident(&[("api", Level::MajorOutage)], t(8, 0), Some(t(9, 0))),
         ];
-        assert_eq!(component_level("api", &incidents, &[], now), Level::PartialOutage);
-        assert_eq!(component_level("auth", &incidents, &[], now), Level::MajorOutage);
-        assert_eq!(component_level("web", &incidents, &[], now), Level::Operational);
+        assert_eq!(
+            component_level("api", &incidents, &[], now),
+            Level::PartialOutage
+        );
+        assert_eq!(
+            component_level("auth", &incidents, &[], now),
+            Level::MajorOutage
+        );
+        assert_eq!(
+            component_level("web", &incidents, &[], now),
+            Level::Operational
+        );
     }
 
     #[test]
@@ -185,40 +205,78 @@ mod tests {
             incident(&[("api", Level::MajorOutage)], t(13, 0), None),
             incident(&[("api", Level::MajorOutage)], t(11, 0), Some(now)),
         ];
-        assert_eq!(component_level("api", &incidents, &[], now), Level::Operational);
+        assert_eq!(
+            component_level("api", &incidents, &[], now),
+            Level::Operational
+        );
     }
 
     #[test]
     fn maintenance_only_when_no_incident() {
         let now = t(12, 0);
         let windows = vec![window(&["api", "db"], t(11, 0), t(13, 0))];
-        let incidents = vec![incident(&[("api", Level::DegradedPerformance)], t(11, 30), None)];
-        assert_eq!(component_level("db", &incidents, &windows, now), Level::UnderMaintenance);
-        assert_eq!(component_level("api", &incidents, &windows, now), Level::DegradedPerformance);
+        let incidents = vec![incident(
+            &[("api", Level::DegradedPerformance)],
+            t(11, 30),
+            None,
+        )];
+        assert_eq!(
+            component_level("db", &incidents, &windows, now),
+            Level::UnderMaintenance
+        );
+        assert_eq!(
+            component_level("api", &incidents, &windows, now),
+            Level::DegradedPerformance
+        );
         // Window boundaries: starts inclusive, ends exclusive.
-        assert_eq!(component_level("db", &[], &windows, t(13, 0)), Level::Operational);
-        assert_eq!(component_level("db", &[], &windows, t(11, 0)), Level::UnderMaintenance);
+        assert_eq!(
+            component_level("db", &[], &windows, t(13, 0)),
+            Level::Operational
+        );
+        assert_eq!(
+            component_level("db", &[], &windows, t(11, 0)),
+            Level::UnderMaintenance
+        );
     }
 
     #[test]
     fn maintenance_states_from_now_and_override() {
         let mut w = window(&["api"], t(11, 0), t(13, 0));
-        assert_eq!(maintenance_status(&w, t(10, 0)), MaintenanceStatus::Scheduled);
-        assert_eq!(maintenance_status(&w, t(12, 0)), MaintenanceStatus::InProgress);
-        assert_eq!(maintenance_status(&w, t(13, 0)), MaintenanceStatus::Completed);
+        assert_eq!(
+            maintenance_status(&w, t(10, 0)),
+            MaintenanceStatus::Scheduled
+        );
+        assert_eq!(
+            maintenance_status(&w, t(12, 0)),
+            MaintenanceStatus::InProgress
+        );
+        assert_eq!(
+            maintenance_status(&w, t(13, 0)),
+            MaintenanceStatus::Completed
+        );
         w.status = Some(MaintenanceStatus::Cancelled);
-        assert_eq!(maintenance_status(&w, t(12, 0)), MaintenanceStatus::Cancelled);
+        assert_eq!(
+            maintenance_status(&w, t(12, 0)),
+            MaintenanceStatus::Cancelled
+        );
         assert!(!maintenance_active(&w, t(12, 0)));
     }
 
     #[test]
     fn overall_is_worst_with_wording() {
         assert_eq!(overall_level([]), Level::Operational);
-        let l = overall_level([Level::Operational, Level::UnderMaintenance, Level::PartialOutage]);
+        let l = overall_level([
+            Level::Operational,
+            Level::UnderMaintenance,
+            Level::PartialOutage,
+        ]);
         assert_eq!(l, Level::PartialOutage);
         assert_eq!(overall_wording(l), "Partial outage");
         assert_eq!(overall_wording(Level::UnderMaintenance), "Maintenance");
-        assert_eq!(overall_wording(Level::Operational), "All systems operational");
+        assert_eq!(
+            overall_wording(Level::Operational),
+            "All systems operational"
+        );
     }
 
     #[test]

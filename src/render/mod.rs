@@ -1,0 +1,21 @@
+//! Rendering: from the site and its derived figures to an in-memory list of files.
+//! Nothing here touches the disk; `output` writes the list atomically and `serve`
+//! serves it from memory.
+pub mod urls;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative path with `/` separators, e.g. `incidents/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
