@@ -2,6 +2,7 @@
 //!
 //! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
 pub mod diag;
+pub mod load;
 pub mod model;
 pub mod render;
 pub mod site;
