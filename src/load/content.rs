@@ -160,13 +160,7 @@ pub fn parse_incident(
 ) -> Option<Incident> {
     let s = split(input, diags)?;
     let before = diags.len();
-    let mut r = Reader {
-        file: input.rel,
-        text: s.text,
-        base: s.front_offset,
-        tz,
-        diags,
-    };
+    let mut r = Reader::new(input.rel, s.text, s.front_offset, tz, diags);
     let doc = r.parse(s.front)?;
     let span = doc.span();
     let t = doc.get_ref();
@@ -406,13 +400,7 @@ pub fn parse_maintenance(
 ) -> Option<Maintenance> {
     let s = split(input, diags)?;
     let before = diags.len();
-    let mut r = Reader {
-        file: input.rel,
-        text: s.text,
-        base: s.front_offset,
-        tz,
-        diags,
-    };
+    let mut r = Reader::new(input.rel, s.text, s.front_offset, tz, diags);
     let doc = r.parse(s.front)?;
     let span = doc.span();
     let t = doc.get_ref();
