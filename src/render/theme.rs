@@ -332,6 +332,10 @@ fn insert_template(
     path: String,
     bytes: Vec<u8>,
 ) -> Option<Diagnostic> {
+    // Notes such as a README beside the templates are not templates.
+    if !(name.ends_with(".html") || name.ends_with(".xml")) {
+        return None;
+    }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
@@ -762,6 +766,7 @@ mod tests {
     fn site_overrides_templates_and_static() {
         let dir = site_with(&[
             ("templates/404.html", "custom {{ page.title }}"),
+            ("templates/README.md", "notes {{ broken"),
             ("static/style.css", "body{}"),
             ("static/img/logo.png", "png"),
         ]);
