@@ -1,6 +1,10 @@
 //! Rendering: from the site and its derived figures to an in-memory list of files.
 //! Nothing here touches the disk; `output` writes the list atomically and `serve`
 //! serves it from memory.
+pub mod html;
+pub mod markdown;
+pub mod sitemap;
+pub mod theme;
 pub mod urls;
 
 /// One file of the built site.
