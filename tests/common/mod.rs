@@ -69,3 +69,87 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn read(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Every start tag of an HTML text: (tag name, [(attribute name, raw value)]), read
+/// quote-aware so escaped text inside attribute values is never mistaken for markup.
+pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' || i + 1 >= b.len() || !b[i + 1].is_ascii_alphabetic() {
+            if b[i..].starts_with(b"<!--") {
+                i += b[i..].windows(3).position(|w| w == b"-->").map(|e| e + 3).unwrap_or(b.len() - i);
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        loop {
+            while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+                i += 1;
+            }
+            if i >= b.len() || b[i] == b'>' {
+                i += 1;
+                break;
+            }
+            let s = i;
+            while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'=' && b[i] != b'>' {
+                i += 1;
+            }
+            let attr = html[s..i].to_ascii_lowercase();
+            let mut value = String::new();
+            if i < b.len() && b[i] == b'=' {
+                i += 1;
+                if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                    let q = b[i];
+                    i += 1;
+                    let vs = i;
+                    while i < b.len() && b[i] != q {
+                        i += 1;
+                    }
+                    value = html[vs..i.min(b.len())].to_string();
+                    i += 1;
+                } else {
+                    let vs = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    value = html[vs..i].to_string();
+                }
+            }
+            attrs.push((attr, value));
+        }
+        out.push((name, attrs));
+    }
+    out
+}
+
+/// Problems that would make a page run content-controlled script.
+pub fn active_content(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (tag, attrs) in start_tags(html) {
+        if matches!(tag.as_str(), "script" | "iframe" | "object" | "embed" | "form") {
+            found.push(format!("<{tag}>"));
+        }
+        for (name, value) in attrs {
+            if name.starts_with("on") {
+                found.push(format!("<{tag} {name}=…>"));
+            }
+            let v: String = value.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+            if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href")
+                && (v.starts_with("javascript:") || v.starts_with("data:") || v.starts_with("vbscript:"))
+            {
+                found.push(format!("<{tag} {name}={value}>"));
+            }
+        }
+    }
+    found
+}
