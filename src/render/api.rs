@@ -308,28 +308,27 @@ impl<'a> Api<'a> {
 
         let mut out: Vec<ComponentJson> = Vec::new();
         let mut groups_done: Vec<&str> = Vec::new();
-        let push_leaf = |out: &mut Vec<ComponentJson>,
-                             c: &crate::site::Component,
-                             group_id: Option<String>| {
-            let (level, created, updated) = leaf(c);
-            out.push(ComponentJson {
-                id: stable_id("component", &c.id),
-                name: c.name.clone(),
-                status: level.as_str(),
-                created_at: self.ts(created),
-                updated_at: self.ts(updated),
-                position: out.len() + 1,
-                description: c.description.clone(),
-                showcase: true,
-                start_date: c.since.map(|d| d.format("%Y-%m-%d").to_string()),
-                group_id,
-                page_id: self.page.id.clone(),
-                group: false,
-                only_show_if_degraded: false,
-                components: None,
-            });
-            (level, created, updated)
-        };
+        let push_leaf =
+            |out: &mut Vec<ComponentJson>, c: &crate::site::Component, group_id: Option<String>| {
+                let (level, created, updated) = leaf(c);
+                out.push(ComponentJson {
+                    id: stable_id("component", &c.id),
+                    name: c.name.clone(),
+                    status: level.as_str(),
+                    created_at: self.ts(created),
+                    updated_at: self.ts(updated),
+                    position: out.len() + 1,
+                    description: c.description.clone(),
+                    showcase: true,
+                    start_date: c.since.map(|d| d.format("%Y-%m-%d").to_string()),
+                    group_id,
+                    page_id: self.page.id.clone(),
+                    group: false,
+                    only_show_if_degraded: false,
+                    components: None,
+                });
+                (level, created, updated)
+            };
         for c in &configured {
             match &c.group {
                 None => {
@@ -570,7 +569,12 @@ impl<'a> Api<'a> {
 
     fn status(&self) -> StatusJson {
         let level = overall_level(self.site.config.components.iter().map(|c| {
-            component_level(&c.id, &self.site.incidents, &self.site.maintenance, self.now)
+            component_level(
+                &c.id,
+                &self.site.incidents,
+                &self.site.maintenance,
+                self.now,
+            )
         }));
         StatusJson {
             indicator: indicator(level),
@@ -693,11 +697,7 @@ mod tests {
     }
 
     fn keys(v: &Value) -> Vec<&str> {
-        v.as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect()
+        v.as_object().unwrap().keys().map(String::as_str).collect()
     }
 
     #[test]
@@ -706,7 +706,10 @@ mod tests {
         assert_eq!(a, stable_id("incident", "auth-outage"));
         assert_ne!(a, stable_id("scheduled_maintenance", "auth-outage"));
         assert_eq!(a.len(), 12);
-        assert!(a.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase()));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+        );
         // Pinned so a change of hash is a visible, deliberate break of client ids.
         assert_eq!(stable_id("", ""), stable_id("", ""));
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
@@ -846,9 +849,18 @@ mod tests {
             ]
         );
         assert_eq!(ups[0]["incident_id"], inc["id"]);
-        assert_eq!(ups[0]["affected_components"][0]["old_status"], "major_outage");
-        assert_eq!(ups[0]["affected_components"][0]["new_status"], "operational");
-        assert_eq!(ups[1]["affected_components"][0]["new_status"], "major_outage");
+        assert_eq!(
+            ups[0]["affected_components"][0]["old_status"],
+            "major_outage"
+        );
+        assert_eq!(
+            ups[0]["affected_components"][0]["new_status"],
+            "operational"
+        );
+        assert_eq!(
+            ups[1]["affected_components"][0]["new_status"],
+            "major_outage"
+        );
         assert_eq!(inc["components"][0]["name"], "Authentication API");
         let unresolved = parse(&files, "incidents/unresolved.json");
         assert_eq!(unresolved["incidents"].as_array().unwrap().len(), 1);

@@ -385,7 +385,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::model::level::{Impact, Level, TemplateKind};
     use crate::site::{
-        Affected, Component, Config, FeedsConfig, PostmortemConfig, UptimeConfig, Update,
+        Affected, Component, Config, FeedsConfig, PostmortemConfig, Update, UptimeConfig,
     };
     use chrono::TimeZone;
 
@@ -450,7 +450,11 @@ pub(crate) mod tests {
     }
 
     pub fn site() -> Site {
-        let mut resolved = incident("auth-outage", "Auth <b>&</b> \"login\" 😀 认证\u{1}", t(14, 9, 36));
+        let mut resolved = incident(
+            "auth-outage",
+            "Auth <b>&</b> \"login\" 😀 认证\u{1}",
+            t(14, 9, 36),
+        );
         resolved.resolved = Some(t(14, 10, 6));
         resolved.updates.push(Update {
             at: t(14, 10, 6),
@@ -541,14 +545,16 @@ pub(crate) mod tests {
         assert!(rss.contains(
             r#"<atom:link href="https://acme.github.io/status/feed.xml" rel="self" type="application/rss+xml"/>"#
         ));
-        assert!(rss.contains(
-            "<title>Auth &lt;b&gt;&amp;&lt;/b&gt; &quot;login&quot; 😀 认证</title>"
-        ));
+        assert!(
+            rss.contains("<title>Auth &lt;b&gt;&amp;&lt;/b&gt; &quot;login&quot; 😀 认证</title>")
+        );
         assert!(rss.contains(
             r#"<guid isPermaLink="true">https://acme.github.io/status/incidents/auth-outage/</guid>"#
         ));
         // The update message is HTML-escaped inside HTML that is XML-escaped.
-        assert!(rss.contains("Fixed &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &amp;amp; done."));
+        assert!(rss.contains(
+            "Fixed &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &amp;amp; done."
+        ));
         assert!(rss.contains("<pubDate>Sat, 14 Mar 2026 10:06:00 +0000</pubDate>"));
         assert!(rss.contains("2026-03-14 11:06 CET (UTC+01:00)"));
         assert!(!rss.contains("href=\"/"));
@@ -600,7 +606,10 @@ pub(crate) mod tests {
     #[test]
     fn statuses_in_content() {
         let s = site();
-        assert_eq!(incident_status(&s.incidents[1], t(16, 0, 0)), UpdateStatus::Resolved);
+        assert_eq!(
+            incident_status(&s.incidents[1], t(16, 0, 0)),
+            UpdateStatus::Resolved
+        );
         assert_eq!(
             incident_status(&s.incidents[1], t(14, 9, 50)),
             UpdateStatus::Investigating
