@@ -297,7 +297,7 @@ impl<'a> Api<'a> {
                 site.incidents.iter().filter(|i| i.affects(&c.id)),
                 site.maintenance
                     .iter()
-                    .filter(|m| m.components.iter().any(|x| *x == c.id)),
+                    .filter(|m| m.components.contains(&c.id)),
                 now,
             )
             .max()

@@ -364,7 +364,7 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
             dir: format!("components/{}/", c.id),
             entries: all
                 .iter()
-                .filter(|e| e.components.iter().any(|id| *id == c.id))
+                .filter(|e| e.components.contains(&c.id))
                 .take(limit)
                 .collect(),
         });

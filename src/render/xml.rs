@@ -107,8 +107,7 @@ pub fn markdown_to_plain(md: &str) -> String {
             _ => {}
         }
     }
-    let text = clean(out.trim()).into_owned();
-    text
+    clean(out.trim()).into_owned()
 }
 
 /// An instant as people read it on the page: site-local time with zone and UTC offset,
