@@ -17,11 +17,17 @@ use crate::model::status::{
 use crate::render::OutputFile;
 use crate::render::feeds::{incident_status, incident_updated};
 use crate::render::urls::Urls;
-use crate::render::xml::{iso_local, markdown_to_plain};
+use crate::render::xml::{clean, iso_local, markdown_to_plain};
 use crate::site::{Incident, Maintenance, Site};
 
 /// Statuspage returns the 50 most recent incidents and maintenances.
 const RECENT: usize = 50;
+
+/// Text for the API: JSON can carry control characters, but clients show them as
+/// garbage, and the feeds drop them too.
+fn text(s: &str) -> String {
+    clean(s).into_owned()
+}
 
 /// FNV-1a, 64 bit: tiny, dependency-free and stable across Rust versions and platforms
 /// (unlike `DefaultHasher`), which is all an id needs.
@@ -251,7 +257,7 @@ impl<'a> Api<'a> {
             .unwrap_or(now);
         let page = PageJson {
             id: page_id,
-            name: site.config.title.clone(),
+            name: text(&site.config.title),
             url: urls.base().to_string(),
             time_zone: tz.name().to_string(),
             updated_at: iso_local(updated, tz),
@@ -313,12 +319,12 @@ impl<'a> Api<'a> {
                 let (level, created, updated) = leaf(c);
                 out.push(ComponentJson {
                     id: stable_id("component", &c.id),
-                    name: c.name.clone(),
+                    name: text(&c.name),
                     status: level.as_str(),
                     created_at: self.ts(created),
                     updated_at: self.ts(updated),
                     position: out.len() + 1,
-                    description: c.description.clone(),
+                    description: c.description.as_deref().map(text),
                     showcase: true,
                     start_date: c.since.map(|d| d.format("%Y-%m-%d").to_string()),
                     group_id,
@@ -341,7 +347,7 @@ impl<'a> Api<'a> {
                     let slot = out.len();
                     out.push(ComponentJson {
                         id: group_id.clone(),
-                        name: g.clone(),
+                        name: text(g),
                         status: Level::Operational.as_str(),
                         created_at: String::new(),
                         updated_at: String::new(),
@@ -388,7 +394,7 @@ impl<'a> Api<'a> {
     fn component_name(&self, id: &str) -> String {
         self.site
             .component(id)
-            .map(|c| c.name.clone())
+            .map(|c| text(&c.name))
             .unwrap_or_else(|| id.to_string())
     }
 
@@ -435,7 +441,7 @@ impl<'a> Api<'a> {
                 IncidentUpdateJson {
                     id: stable_id("incident_update", &format!("{base}\n{dup}")),
                     status: u.status.as_str(),
-                    body: u.message.clone(),
+                    body: text(&u.message),
                     incident_id: id.clone(),
                     created_at: at.clone(),
                     updated_at: at.clone(),
@@ -447,7 +453,7 @@ impl<'a> Api<'a> {
         updates.reverse();
         IncidentJson {
             id: id.clone(),
-            name: i.title.clone(),
+            name: text(&i.title),
             status: incident_api_status(i, self.now),
             created_at: self.ts(created),
             updated_at: self.ts(incident_updated(i)),
@@ -491,7 +497,7 @@ impl<'a> Api<'a> {
         };
         let mut body = markdown_to_plain(&m.body);
         if body.is_empty() {
-            body = m.title.clone();
+            body = text(&m.title);
         }
         // Oldest first; reversed below. Our files hold no update log for maintenance, so
         // the updates are the state changes the window has gone through by `now`.
@@ -546,7 +552,7 @@ impl<'a> Api<'a> {
             .collect();
         IncidentJson {
             id: id.clone(),
-            name: m.title.clone(),
+            name: text(&m.title),
             status: maintenance_api_status(status),
             created_at: self.ts(m.starts),
             updated_at: self.ts(updated),
@@ -826,6 +832,12 @@ mod tests {
             ]
         );
         assert_eq!(inc["status"], "postmortem");
+        // Control characters are dropped, markup is left to JSON escaping.
+        assert_eq!(inc["name"], "Auth <b>&</b> \"login\" 😀 认证");
+        assert_eq!(
+            inc["incident_updates"][0]["body"],
+            "Fixed <script>alert(1)</script> & done."
+        );
         assert_eq!(inc["impact"], "major");
         assert_eq!(inc["resolved_at"], "2026-03-14T11:06:00.000+01:00");
         assert_eq!(
