@@ -294,11 +294,13 @@ def check_api(outdir, base, expect):
             fail(f"{path}: {e}")
             continue
         jsonschema.Draft202012Validator.check_schema(schema)
-        for err in jsonschema.Draft202012Validator(schema).iter_errors(doc):
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+        for err in errors:
             fail(f"{path}: {'/'.join(map(str, err.absolute_path))}: {err.message}")
-        docs[rel] = doc
+        if not errors:
+            docs[rel] = doc
     if len(docs) != len(SCHEMAS):
-        return
+        return  # the cross-file checks below assume the shapes are right
     pages = {json.dumps(d["page"], sort_keys=True) for d in docs.values()}
     check(len(pages) == 1, "api: page differs between files")
     page = docs["summary.json"]["page"]
@@ -401,11 +403,19 @@ def main():
     if args.expect:
         with open(args.expect, encoding="utf-8") as f:
             expect = json.load(f)
-    check_all_xml(args.outdir)
-    base = check_feeds(args.outdir, expect)
-    check_ics(args.outdir, base, expect)
-    check_api(args.outdir, base, expect)
-    check_badges(args.outdir, expect)
+    base = ""
+    for stage in (check_all_xml, check_feeds, check_ics, check_api, check_badges):
+        try:
+            if stage is check_all_xml:
+                stage(args.outdir)
+            elif stage is check_feeds:
+                base = stage(args.outdir, expect)
+            elif stage is check_badges:
+                stage(args.outdir, expect)
+            else:
+                stage(args.outdir, base, expect)
+        except Exception as e:  # noqa: BLE001 - a crash is a failure, reported with the rest
+            fail(f"{stage.__name__} crashed: {e!r}")
     if FAILURES:
         for f in FAILURES:
             print("FAIL:", f, file=sys.stderr)
