@@ -212,30 +212,36 @@ fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
     }
 }
 
-/// Every instant at which something visible on the page changed, up to `now`.
-fn change_instants<'a>(
+/// The newest instant, up to `now`, at which something visible on the page changed:
+/// an incident's start, detection, update or resolution, a window's start or end.
+fn newest_change<'a>(
     incidents: impl Iterator<Item = &'a Incident>,
     maintenance: impl Iterator<Item = &'a Maintenance>,
     now: DateTime<Utc>,
-) -> impl Iterator<Item = DateTime<Utc>> {
-    let from_incidents = incidents.flat_map(|i| {
-        i.updates
-            .iter()
-            .map(|u| u.at)
-            .chain([i.started, i.detected])
-            .chain(i.resolved)
-            .collect::<Vec<_>>()
-    });
-    let from_windows = maintenance.flat_map(move |m| {
-        if maintenance_status(m, now) == MaintenanceStatus::Cancelled {
-            vec![m.starts]
-        } else {
-            vec![m.starts, m.ends]
+) -> Option<DateTime<Utc>> {
+    let mut newest: Option<DateTime<Utc>> = None;
+    let mut see = |t: DateTime<Utc>| {
+        if t <= now && newest.is_none_or(|n| t > n) {
+            newest = Some(t);
         }
-    });
-    from_incidents
-        .chain(from_windows)
-        .filter(move |t| *t <= now)
+    };
+    for i in incidents {
+        see(i.started);
+        see(i.detected);
+        if let Some(r) = i.resolved {
+            see(r);
+        }
+        for u in &i.updates {
+            see(u.at);
+        }
+    }
+    for m in maintenance {
+        see(m.starts);
+        if maintenance_status(m, now) != MaintenanceStatus::Cancelled {
+            see(m.ends);
+        }
+    }
+    newest
 }
 
 struct Api<'a> {
@@ -252,9 +258,8 @@ impl<'a> Api<'a> {
         let tz = site.config.timezone;
         let urls = Urls::new(&site.config.base_url);
         let page_id = stable_id("page", urls.base());
-        let updated = change_instants(site.incidents.iter(), site.maintenance.iter(), now)
-            .max()
-            .unwrap_or(now);
+        let updated =
+            newest_change(site.incidents.iter(), site.maintenance.iter(), now).unwrap_or(now);
         let page = PageJson {
             id: page_id,
             name: text(&site.config.title),
@@ -299,14 +304,13 @@ impl<'a> Api<'a> {
                 .since
                 .map(|d| local_midnight(d, self.tz))
                 .unwrap_or(earliest);
-            let updated = change_instants(
+            let updated = newest_change(
                 site.incidents.iter().filter(|i| i.affects(&c.id)),
                 site.maintenance
                     .iter()
                     .filter(|m| m.components.contains(&c.id)),
                 now,
             )
-            .max()
             .unwrap_or(created)
             .max(created);
             (level, created, updated)
@@ -574,14 +578,13 @@ impl<'a> Api<'a> {
     }
 
     fn status(&self) -> StatusJson {
-        let level = overall_level(self.site.config.components.iter().map(|c| {
-            component_level(
-                &c.id,
-                &self.site.incidents,
-                &self.site.maintenance,
-                self.now,
-            )
-        }));
+        // The leaf components already carry their level at now.
+        let level = overall_level(
+            self.components
+                .iter()
+                .filter(|c| !c.group)
+                .filter_map(|c| Level::parse(c.status)),
+        );
         StatusJson {
             indicator: indicator(level),
             description: overall_wording(level),
@@ -599,13 +602,20 @@ fn json_file(path: &str, value: &impl Serialize) -> Option<OutputFile> {
 /// The Statuspage-compatible API under `api/v2/`.
 pub fn render_api(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
     let api = Api::new(site, now);
-    let incidents: Vec<IncidentJson> = site.incidents.iter().map(|i| api.incident(i)).collect();
+    // Only the recent and the unresolved incidents are listed; skip building the rest.
+    let incidents: Vec<Option<IncidentJson>> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (n < RECENT || incident_active(i, now)).then(|| api.incident(i)))
+        .collect();
+    let recent: Vec<&IncidentJson> = incidents.iter().take(RECENT).flatten().collect();
     let unresolved: Vec<&IncidentJson> = site
         .incidents
         .iter()
         .zip(&incidents)
         .filter(|(i, _)| incident_active(i, now))
-        .map(|(_, j)| j)
+        .filter_map(|(_, j)| j.as_ref())
         .collect();
     let windows: Vec<(MaintenanceStatus, IncidentJson)> = site
         .maintenance
@@ -651,7 +661,7 @@ pub fn render_api(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
             "incidents.json",
             &IncidentsFile {
                 page,
-                incidents: incidents.iter().take(RECENT).collect(),
+                incidents: recent,
             },
         ),
         json_file(

@@ -66,9 +66,17 @@ struct Entry {
     updated: DateTime<Utc>,
     published: DateTime<Utc>,
     category: String,
-    /// HTML, escaped as text when written.
+    /// HTML, escaped as text when written; filled only for entries that a feed shows.
     content: String,
     components: Vec<String>,
+    source: Source,
+}
+
+/// Where an entry comes from: an index into `site.incidents` or `site.maintenance`.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Incident(usize),
+    Maintenance(usize),
 }
 
 fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> String {
@@ -87,9 +95,21 @@ fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> S
     }
 }
 
-fn incident_entry(site: &Site, urls: &Urls, i: &Incident, now: DateTime<Utc>) -> Entry {
+fn incident_entry(urls: &Urls, i: &Incident, n: usize) -> Entry {
+    Entry {
+        url: urls.absolute(&format!("incidents/{}/", i.slug)),
+        title: i.title.clone(),
+        updated: incident_updated(i),
+        published: i.started,
+        category: format!("incident/{}", i.impact.as_str()),
+        content: String::new(),
+        components: i.components.iter().map(|a| a.id.clone()).collect(),
+        source: Source::Incident(n),
+    }
+}
+
+fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) -> String {
     let tz = site.config.timezone;
-    let url = urls.absolute(&format!("incidents/{}/", i.slug));
     let status = incident_status(i, now);
     let mut html = String::new();
     html.push_str(&format!(
@@ -133,22 +153,26 @@ fn incident_entry(site: &Site, urls: &Urls, i: &Incident, now: DateTime<Utc>) ->
     };
     html.push_str(&format!(
         "<p><a href=\"{}\">{link_text}</a></p>",
-        html_escape(&url)
+        html_escape(url)
     ));
+    html
+}
+
+fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>) -> Entry {
     Entry {
-        url,
-        title: i.title.clone(),
-        updated: incident_updated(i),
-        published: i.started,
-        category: format!("incident/{}", i.impact.as_str()),
-        content: html,
-        components: i.components.iter().map(|a| a.id.clone()).collect(),
+        url: urls.absolute(&format!("maintenance/{}/", m.slug)),
+        title: format!("Maintenance: {}", m.title),
+        updated: maintenance_updated(m, now),
+        published: m.starts,
+        category: "maintenance".to_string(),
+        content: String::new(),
+        components: m.components.clone(),
+        source: Source::Maintenance(n),
     }
 }
 
-fn maintenance_entry(site: &Site, urls: &Urls, m: &Maintenance, now: DateTime<Utc>) -> Entry {
+fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Utc>) -> String {
     let tz = site.config.timezone;
-    let url = urls.absolute(&format!("maintenance/{}/", m.slug));
     let status = maintenance_status(m, now);
     let mut html = String::new();
     html.push_str(&format!(
@@ -170,29 +194,24 @@ fn maintenance_entry(site: &Site, urls: &Urls, m: &Maintenance, now: DateTime<Ut
     }
     html.push_str(&format!(
         "<p><a href=\"{}\">Read the maintenance notice</a></p>",
-        html_escape(&url)
+        html_escape(url)
     ));
-    Entry {
-        url,
-        title: format!("Maintenance: {}", m.title),
-        updated: maintenance_updated(m, now),
-        published: m.starts,
-        category: "maintenance".to_string(),
-        content: html,
-        components: m.components.clone(),
-    }
+    html
 }
 
-/// Every entry of the site, newest first (ties broken by URL for stable output).
+/// Every entry of the site without content, newest first (ties broken by URL for
+/// stable output).
 fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
     let mut all: Vec<Entry> = site
         .incidents
         .iter()
-        .map(|i| incident_entry(site, urls, i, now))
+        .enumerate()
+        .map(|(n, i)| incident_entry(urls, i, n))
         .chain(
             site.maintenance
                 .iter()
-                .map(|m| maintenance_entry(site, urls, m, now)),
+                .enumerate()
+                .map(|(n, m)| maintenance_entry(urls, m, n, now)),
         )
         .collect();
     all.sort_by(|a, b| {
@@ -343,8 +362,27 @@ fn channel_files(
 /// `config.feeds.limit` entries that concern it.
 pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
     let urls = Urls::new(&site.config.base_url);
-    let all = entries(site, &urls, now);
+    let mut all = entries(site, &urls, now);
     let limit = site.config.feeds.limit;
+    // Only the entries some feed shows get their HTML built: with thousands of
+    // incidents, most never reach a feed.
+    let mut shown = vec![false; all.len()];
+    shown.iter_mut().take(limit).for_each(|s| *s = true);
+    for c in &site.config.components {
+        let matching = all
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.components.contains(&c.id));
+        for (n, _) in matching.take(limit) {
+            shown[n] = true;
+        }
+    }
+    for (e, _) in all.iter_mut().zip(&shown).filter(|(_, s)| **s) {
+        e.content = match e.source {
+            Source::Incident(n) => incident_content(site, &e.url, &site.incidents[n], now),
+            Source::Maintenance(n) => maintenance_content(site, &e.url, &site.maintenance[n], now),
+        };
+    }
     let mut channels = vec![Channel {
         title: site.config.title.clone(),
         description: if site.config.description.trim().is_empty() {
