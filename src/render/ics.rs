@@ -74,7 +74,7 @@ fn uid_domain(urls: &Urls) -> String {
         .map(|(_, h)| h)
         .unwrap_or(host_port);
     let host = match host.rsplit_once(':') {
-        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(']') => h,
+        Some((h, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => h,
         _ => host,
     };
     let path: Vec<&str> = urls
@@ -247,5 +247,6 @@ mod tests {
             uid_domain(&Urls::new("http://localhost:1111/a/b/")),
             "a.b.localhost"
         );
+        assert_eq!(uid_domain(&Urls::new("http://[::1]:8080/")), "[::1]");
     }
 }
