@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::load::{LoadOptions, load_site};
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
-use crate::render::{OutputFile, html, sitemap};
+use crate::render::{OutputFile, api, badge, feeds, html, ics, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.
@@ -18,9 +18,18 @@ pub fn render_site(site: &Site, now: DateTime<Utc>) -> Result<Vec<OutputFile>, V
 }
 
 /// Renders with an already loaded theme (serve keeps the theme between rebuilds).
-pub fn render_with_theme(site: &Site, now: DateTime<Utc>, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_with_theme(
+    site: &Site,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = html::render_pages(site, now, theme)?;
     files.extend(theme.static_files());
+    files.extend(feeds::render_feeds(site, now));
+    files.push(ics::render_ics(site, now));
+    files.extend(api::render_api(site, now));
+    // TODO(uptime): the 90-day figure comes from the uptime model once merged.
+    files.extend(badge::render_badges(site, now, &|_id| None));
     let urls = Urls::new(&site.config.base_url);
     let maps = sitemap::sitemap(&urls, &files);
     files.extend(maps);

@@ -40,7 +40,11 @@ fn builds_every_page_of_the_basic_site() {
 fn every_root_relative_link_carries_the_sub_path() {
     let (tmp, site) = copy_fixture("basic");
     let out = tmp.path().join("out");
-    let o = build(&site, &out, &["--base-url", "https://acme.example/deep/sub/path/"]);
+    let o = build(
+        &site,
+        &out,
+        &["--base-url", "https://acme.example/deep/sub/path/"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let mut pages = 0;
     for (path, bytes) in tree(&out) {
@@ -52,7 +56,11 @@ fn every_root_relative_link_carries_the_sub_path() {
         for attr in ["href=\"/", "src=\"/", "action=\"/"] {
             for (i, _) in html.match_indices(attr) {
                 let rest = &html[i + attr.len() - 1..];
-                assert!(rest.starts_with("/deep/sub/path/"), "{path}: link without sub-path: {}", &rest[..rest.len().min(60)]);
+                assert!(
+                    rest.starts_with("/deep/sub/path/"),
+                    "{path}: link without sub-path: {}",
+                    &rest[..rest.len().min(60)]
+                );
             }
         }
     }
@@ -67,7 +75,10 @@ fn bad_input_reports_every_problem_and_writes_nothing() {
     let o = build(&site, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists());
-    insta::assert_snapshot!("bad_site_diagnostics", stderr(&o).replace(&out.display().to_string(), "[OUT]"));
+    insta::assert_snapshot!(
+        "bad_site_diagnostics",
+        stderr(&o).replace(&out.display().to_string(), "[OUT]")
+    );
 }
 
 #[test]
@@ -75,7 +86,10 @@ fn check_reports_the_same_problems_and_exits_1() {
     let o = statusgen(&["check", "--root", fixture("bad").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("content/incidents/typos.md:2:1: error: unknown key `titel`"), "{err}");
+    assert!(
+        err.contains("content/incidents/typos.md:2:1: error: unknown key `titel`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `title`?"));
 }
 
@@ -93,7 +107,12 @@ fn a_broken_file_leaves_the_previous_output_untouched() {
     let o = build(&site, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("content/incidents/2026-04-14-api-slow.md:5:15: error: unknown component \"apx\""), "{err}");
+    assert!(
+        err.contains(
+            "content/incidents/2026-04-14-api-slow.md:5:15: error: unknown component \"apx\""
+        ),
+        "{err}"
+    );
     assert_eq!(tree(&out), before);
 }
 
@@ -108,7 +127,13 @@ fn builds_are_byte_identical() {
     let c = tmp.path().join("c");
     let o = assert_cmd::Command::cargo_bin("statusgen")
         .unwrap()
-        .args(["build", "--root", site.to_str().unwrap(), "--output", c.to_str().unwrap()])
+        .args([
+            "build",
+            "--root",
+            site.to_str().unwrap(),
+            "--output",
+            c.to_str().unwrap(),
+        ])
         .env("SOURCE_DATE_EPOCH", "1776254400") // 2026-04-15T12:00:00Z
         .output()
         .unwrap();
@@ -122,7 +147,10 @@ fn drafts_stay_out_unless_asked_for() {
     let out = tmp.path().join("out");
     assert!(build(&site, &out, &[]).status.success());
     for (path, bytes) in tree(&out) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("DRAFTSECRET"), "draft leaked into {path}");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("DRAFTSECRET"),
+            "draft leaked into {path}"
+        );
         assert!(!path.contains("draft"), "{path}");
     }
     let with = tmp.path().join("with");
@@ -133,9 +161,20 @@ fn drafts_stay_out_unless_asked_for() {
 #[test]
 fn refuses_dangerous_output_folders() {
     let (tmp, site) = copy_fixture("basic");
-    for out in [site.clone(), tmp.path().to_path_buf(), site.join("content"), site.join("content/incidents/x")] {
+    for out in [
+        site.clone(),
+        tmp.path().to_path_buf(),
+        site.join("content"),
+        site.join("content/incidents/x"),
+    ] {
         let o = build(&site, &out, &[]);
-        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), stderr(&o));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
         assert!(stderr(&o).contains("refusing"));
     }
     // A folder statusgen did not write is never replaced.
@@ -144,8 +183,14 @@ fn refuses_dangerous_output_folders() {
     std::fs::write(foreign.join("thesis.tex"), "precious").unwrap();
     let o = build(&site, &foreign, &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(), "precious");
-    assert!(site.join("content/incidents/2026-04-14-api-slow.md").is_file());
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(),
+        "precious"
+    );
+    assert!(
+        site.join("content/incidents/2026-04-14-api-slow.md")
+            .is_file()
+    );
 }
 
 #[test]
@@ -164,12 +209,19 @@ fn hostile_content_is_inert() {
     }
     assert!(html_pages >= 3);
     let page = read(&out, "incidents/hostile/index.html");
-    assert!(page.contains("&lt;script&gt;"), "the title is shown escaped, not dropped");
+    assert!(
+        page.contains("&lt;script&gt;"),
+        "the title is shown escaped, not dropped"
+    );
 }
 
 #[test]
 fn help_is_available_everywhere() {
-    for args in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+    ] {
         let o = statusgen(&args);
         assert!(o.status.success());
         assert!(String::from_utf8_lossy(&o.stdout).contains("Usage"));
@@ -183,5 +235,8 @@ fn the_active_content_scanner_catches_what_it_should() {
     assert_eq!(active_content("<a href=\" JavaScript:x\">x</a>").len(), 1);
     assert_eq!(active_content("<img src=x onerror=alert(1)>").len(), 1);
     assert_eq!(active_content("<p>ok</p><script>x</script>").len(), 1);
-    assert!(active_content("<meta content=\"&quot; onmouseover=&quot;x\"><p>&lt;script&gt;</p>").is_empty());
+    assert!(
+        active_content("<meta content=\"&quot; onmouseover=&quot;x\"><p>&lt;script&gt;</p>")
+            .is_empty()
+    );
 }

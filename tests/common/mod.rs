@@ -9,7 +9,9 @@ use std::process::Output;
 pub const NOW: &str = "2026-04-15T12:00:00Z";
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies a fixture site into a fresh temp dir and returns (guard, site path).
@@ -44,7 +46,15 @@ pub fn statusgen(args: &[&str]) -> Output {
 }
 
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap(), "--now", NOW];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ];
     args.extend_from_slice(extra);
     statusgen(&args)
 }
@@ -59,7 +69,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }
@@ -79,7 +94,11 @@ pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
     while i < b.len() {
         if b[i] != b'<' || i + 1 >= b.len() || !b[i + 1].is_ascii_alphabetic() {
             if b[i..].starts_with(b"<!--") {
-                i += b[i..].windows(3).position(|w| w == b"-->").map(|e| e + 3).unwrap_or(b.len() - i);
+                i += b[i..]
+                    .windows(3)
+                    .position(|w| w == b"-->")
+                    .map(|e| e + 3)
+                    .unwrap_or(b.len() - i);
             } else {
                 i += 1;
             }
@@ -136,16 +155,27 @@ pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 pub fn active_content(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (tag, attrs) in start_tags(html) {
-        if matches!(tag.as_str(), "script" | "iframe" | "object" | "embed" | "form") {
+        if matches!(
+            tag.as_str(),
+            "script" | "iframe" | "object" | "embed" | "form"
+        ) {
             found.push(format!("<{tag}>"));
         }
         for (name, value) in attrs {
             if name.starts_with("on") {
                 found.push(format!("<{tag} {name}=…>"));
             }
-            let v: String = value.to_ascii_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-            if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href")
-                && (v.starts_with("javascript:") || v.starts_with("data:") || v.starts_with("vbscript:"))
+            let v: String = value
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            if matches!(
+                name.as_str(),
+                "href" | "src" | "action" | "formaction" | "xlink:href"
+            ) && (v.starts_with("javascript:")
+                || v.starts_with("data:")
+                || v.starts_with("vbscript:"))
             {
                 found.push(format!("<{tag} {name}={value}>"));
             }
