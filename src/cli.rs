@@ -316,14 +316,12 @@ fn new(c: NewCommand) -> ExitCode {
                 Err(e) => return new_failed(e),
             };
             let tz = config.timezone;
-            let (starts, ends) = match (
-                new::parse_time(&a.starts, tz),
-                new::parse_time(&a.ends, tz),
-            ) {
-                (Ok(s), Ok(e)) => (s, e),
-                (Err(e), _) => return usage_error(format!("--starts: {e}")),
-                (_, Err(e)) => return usage_error(format!("--ends: {e}")),
-            };
+            let (starts, ends) =
+                match (new::parse_time(&a.starts, tz), new::parse_time(&a.ends, tz)) {
+                    (Ok(s), Ok(e)) => (s, e),
+                    (Err(e), _) => return usage_error(format!("--starts: {e}")),
+                    (_, Err(e)) => return usage_error(format!("--ends: {e}")),
+                };
             new::new_maintenance(
                 &a.root,
                 &new::MaintenanceSpec {

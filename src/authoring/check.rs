@@ -98,13 +98,20 @@ pub fn check_site(root: &Path, opts: &CheckOptions) -> CheckReport {
     }
     findings.extend(lint_site(&site, opts.now));
     findings.sort_by(|a, b| {
-        (&a.diag.file, a.diag.line, a.diag.column, a.rule, &a.diag.message).cmp(&(
-            &b.diag.file,
-            b.diag.line,
-            b.diag.column,
-            b.rule,
-            &b.diag.message,
-        ))
+        (
+            &a.diag.file,
+            a.diag.line,
+            a.diag.column,
+            a.rule,
+            &a.diag.message,
+        )
+            .cmp(&(
+                &b.diag.file,
+                b.diag.line,
+                b.diag.column,
+                b.rule,
+                &b.diag.message,
+            ))
     });
     CheckReport {
         findings,
@@ -180,7 +187,11 @@ pub fn github_line(f: &Finding) -> String {
         message.push_str("\nhelp: ");
         message.push_str(h);
     }
-    format!("::{level} {}::{}", props.join(","), gh_escape_data(&message))
+    format!(
+        "::{level} {}::{}",
+        props.join(","),
+        gh_escape_data(&message)
+    )
 }
 
 /// The closing line, for stderr.
@@ -231,7 +242,9 @@ mod tests {
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["severity", "rule", "file", "line", "column", "message", "help"]
+            [
+                "severity", "rule", "file", "line", "column", "message", "help"
+            ]
         );
     }
 

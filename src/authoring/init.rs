@@ -315,7 +315,10 @@ pub fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, Ini
     }
     let targets: Vec<PathBuf> = files.iter().map(|(p, _)| dir.join(p)).collect();
     // symlink_metadata: a dangling symlink is something that exists too.
-    if let Some(t) = targets.iter().find(|t| std::fs::symlink_metadata(t).is_ok()) {
+    if let Some(t) = targets
+        .iter()
+        .find(|t| std::fs::symlink_metadata(t).is_ok())
+    {
         return Err(InitError::Exists(t.clone()));
     }
     for (target, (_, text)) in targets.iter().zip(files) {
@@ -339,8 +342,8 @@ pub fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, Ini
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::content::{FileInput, parse_incident, parse_maintenance};
     use crate::load::config;
+    use crate::load::content::{FileInput, parse_incident, parse_maintenance};
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-04-15T12:00:00Z")
@@ -389,9 +392,26 @@ mod tests {
     fn every_top_level_option_is_present() {
         let text = site_toml(now().date_naive());
         for key in [
-            "title", "base_url", "description", "timezone", "language", "theme", "[uptime]",
-            "days", "slo", "partial_outage_weight", "count_maintenance", "[feeds]", "limit",
-            "[postmortem]", "due_hours", "[[components]]", "id", "name", "group", "since",
+            "title",
+            "base_url",
+            "description",
+            "timezone",
+            "language",
+            "theme",
+            "[uptime]",
+            "days",
+            "slo",
+            "partial_outage_weight",
+            "count_maintenance",
+            "[feeds]",
+            "limit",
+            "[postmortem]",
+            "due_hours",
+            "[[components]]",
+            "id",
+            "name",
+            "group",
+            "since",
         ] {
             assert!(text.contains(key), "{key}");
         }

@@ -71,7 +71,7 @@ fn warn(
 /// A time as writers read it: in the site timezone, with its offset.
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz)
-        .format("%Y-%m-%d %H:%M (UTC%:z)")
+        .format("%Y-%m-%d %H:%M UTC%:z")
         .to_string()
 }
 
@@ -80,7 +80,14 @@ pub fn lint_site(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     let mut out: Vec<Finding> = site
         .incidents
         .iter()
-        .flat_map(|i| lint_incident(i, site.config.timezone, site.config.postmortem.due_hours, now))
+        .flat_map(|i| {
+            lint_incident(
+                i,
+                site.config.timezone,
+                site.config.postmortem.due_hours,
+                now,
+            )
+        })
         .collect();
     out.sort_by(|a, b| {
         (&a.diag.file, a.diag.line, a.rule, &a.diag.message).cmp(&(
@@ -132,7 +139,10 @@ fn sections(i: &Incident, o: &Outline, out: &mut Vec<Finding>) {
                 "missing-section",
                 &i.source,
                 i.body_line,
-                format!("the post-mortem has no \"{}\" section, which template \"{kind}\" requires", sec.heading),
+                format!(
+                    "the post-mortem has no \"{}\" section, which template \"{kind}\" requires",
+                    sec.heading
+                ),
                 format!("add a heading \"## {}\"{also}: {}", sec.heading, sec.prompt),
             ));
         } else if found.iter().all(|h| !h.has_content) {
@@ -287,7 +297,10 @@ fn updates(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
             let (what, bound) = if before {
                 ("before the incident `started`", i.started)
             } else {
-                ("after the incident was `resolved`", i.resolved.unwrap_or(i.started))
+                (
+                    "after the incident was `resolved`",
+                    i.resolved.unwrap_or(i.started),
+                )
             };
             out.push(warn(
                 "update-outside",
@@ -308,7 +321,10 @@ fn updates(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
 /// `2026-03-14T10:36`, with anything after it (`10:36 CET`, `10:36 - alert`).
 pub fn parse_cell_time(cell: &str) -> Option<(Option<NaiveDate>, NaiveTime)> {
     let cell = cell.trim();
-    let (date, rest) = match cell.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    let (date, rest) = match cell
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
         Some(d) => (Some(d), cell[10..].trim_start_matches(['T', ' ', ','])),
         None => (None, cell),
     };
@@ -338,28 +354,28 @@ fn timeline(file: &str, rows: &[Row], out: &mut Vec<Finding>) {
             }
             None => {
                 let mut at = day.and_time(time);
-                if let Some((p, _)) = prev {
-                    if p - at > Duration::hours(12) {
-                        day = day.succ_opt().unwrap_or(day);
-                        at = day.and_time(time);
-                    }
+                if let Some((p, _)) = prev
+                    && p - at > Duration::hours(12)
+                {
+                    day = day.succ_opt().unwrap_or(day);
+                    at = day.and_time(time);
                 }
                 at
             }
         };
-        if let Some((p, prow)) = prev {
-            if at < p {
-                out.push(warn(
-                    "timeline-order",
-                    file,
-                    row.line,
-                    format!(
-                        "the timeline goes backwards: \"{}\" comes after \"{}\" (line {})",
-                        row.first_cell, prow.first_cell, prow.line
-                    ),
-                    "list timeline events in time order; give a date (2026-03-14 10:36) when they span days",
-                ));
-            }
+        if let Some((p, prow)) = prev
+            && at < p
+        {
+            out.push(warn(
+                "timeline-order",
+                file,
+                row.line,
+                format!(
+                    "the timeline goes backwards: \"{}\" comes after \"{}\" (line {})",
+                    row.first_cell, prow.first_cell, prow.line
+                ),
+                "list timeline events in time order; give a date (2026-03-14 10:36) when they span days",
+            ));
         }
         prev = Some((at, row));
     }
@@ -541,7 +557,11 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].rule, f[0].diag.line), ("timeline-order", 30));
         // Passing midnight is not going backwards.
-        let i = incident(&FULL.replace("| 10:36 |", "| 23:50 |").replace("| 10:50 |", "| 00:10 |"));
+        let i = incident(
+            &FULL
+                .replace("| 10:36 |", "| 23:50 |")
+                .replace("| 10:50 |", "| 00:10 |"),
+        );
         assert!(rules(&i, "2026-03-15T00:00:00Z").is_empty());
     }
 }

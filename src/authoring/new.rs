@@ -75,15 +75,20 @@ pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or_else(|| {
-            format!(
-                "\"{s}\" is not a time: write 2026-12-01T02:00 (in {}) or 2026-12-01T02:00:00Z",
-                tz.name()
-            )
-        })?;
+    let naive = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| {
+        format!(
+            "\"{s}\" is not a time: write 2026-12-01T02:00 (in {}) or 2026-12-01T02:00:00Z",
+            tz.name()
+        )
+    })?;
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(a, _) => Ok(a.with_timezone(&Utc)),
@@ -165,7 +170,9 @@ pub fn maintenance_text(spec: &MaintenanceSpec, config: &Config) -> String {
     t += "# status = \"scheduled\"   # optional override: scheduled | in_progress | completed | cancelled\n";
     t += "draft = false\n";
     t += "+++\n";
-    t += &prompt("What we will do, what customers may notice, and whether they need to do anything.");
+    t += &prompt(
+        "What we will do, what customers may notice, and whether they need to do anything.",
+    );
     t += "\n";
     t
 }
@@ -192,14 +199,12 @@ pub fn taken_slugs(root: &Path, dir: &Path) -> HashSet<String> {
         let Ok(bytes) = std::fs::read(&f.path) else {
             continue;
         };
-        if let Ok(split) = frontmatter::split(&bytes) {
-            if let Ok(doc) = toml::de::DeTable::parse(split.front) {
-                if let Some(s) = crate::load::reader::Reader::get(doc.get_ref(), "slug")
-                    .and_then(|v| v.get_ref().as_str().map(str::to_string))
-                {
-                    taken.insert(s);
-                }
-            }
+        if let Ok(split) = frontmatter::split(&bytes)
+            && let Ok(doc) = toml::de::DeTable::parse(split.front)
+            && let Some(s) = crate::load::reader::Reader::get(doc.get_ref(), "slug")
+                .and_then(|v| v.get_ref().as_str().map(str::to_string))
+        {
+            taken.insert(s);
         }
     }
     taken
@@ -380,7 +385,10 @@ mod tests {
 
     #[test]
     fn toml_strings_escape() {
-        assert_eq!(toml_string("a \"b\" \\ c\nd\u{1}"), "\"a \\\"b\\\" \\\\ c\\nd\\u0001\"");
+        assert_eq!(
+            toml_string("a \"b\" \\ c\nd\u{1}"),
+            "\"a \\\"b\\\" \\\\ c\\nd\\u0001\""
+        );
         let v: toml::Table = toml::from_str(&format!("t = {}", toml_string("q\"\\\n\t€"))).unwrap();
         assert_eq!(v["t"].as_str(), Some("q\"\\\n\t€"));
     }
@@ -397,7 +405,10 @@ mod tests {
                 now: now(),
             };
             let text = incident_text(&spec, &cfg);
-            assert!(text.contains("started = 2026-03-14T10:36:00+01:00"), "{text}");
+            assert!(
+                text.contains("started = 2026-03-14T10:36:00+01:00"),
+                "{text}"
+            );
             let mut d = Vec::new();
             let i = parse_incident(
                 &FileInput {
@@ -432,7 +443,10 @@ mod tests {
             components: vec!["api".into()],
         };
         let text = maintenance_text(&spec, &cfg);
-        assert!(text.contains("starts = 2026-12-01T02:00:00+01:00"), "{text}");
+        assert!(
+            text.contains("starts = 2026-12-01T02:00:00+01:00"),
+            "{text}"
+        );
         assert!(text.contains("ends = 2026-12-01T05:00:00+01:00"), "{text}");
         let mut d = Vec::new();
         let m = parse_maintenance(
@@ -452,7 +466,11 @@ mod tests {
     #[test]
     fn times_parse_or_explain() {
         let tz = chrono_tz::Europe::Berlin;
-        assert!(parse_time("tomorrow", tz).unwrap_err().contains("2026-12-01T02:00"));
+        assert!(
+            parse_time("tomorrow", tz)
+                .unwrap_err()
+                .contains("2026-12-01T02:00")
+        );
         assert!(parse_time("2026-03-29T02:30", tz).is_err());
         assert_eq!(
             parse_time("2026-03-14 10:36", tz).unwrap().to_rfc3339(),
@@ -463,12 +481,24 @@ mod tests {
     #[test]
     fn stems_are_ascii_and_unique() {
         let mut taken = HashSet::new();
-        assert_eq!(unique_stem("2026-03-14", "Auth: API \"down\"", "incident", &taken), "2026-03-14-auth-api-down");
-        assert_eq!(unique_stem("2026-03-14", "Überlast ☃", "incident", &taken), "2026-03-14-berlast");
-        assert_eq!(unique_stem("2026-03-14", "☃☃", "incident", &taken), "2026-03-14-incident");
+        assert_eq!(
+            unique_stem("2026-03-14", "Auth: API \"down\"", "incident", &taken),
+            "2026-03-14-auth-api-down"
+        );
+        assert_eq!(
+            unique_stem("2026-03-14", "Überlast ☃", "incident", &taken),
+            "2026-03-14-berlast"
+        );
+        assert_eq!(
+            unique_stem("2026-03-14", "☃☃", "incident", &taken),
+            "2026-03-14-incident"
+        );
         taken.insert("2026-03-14-incident".to_string());
         taken.insert("2026-03-14-incident-2".to_string());
-        assert_eq!(unique_stem("2026-03-14", "", "incident", &taken), "2026-03-14-incident-3");
+        assert_eq!(
+            unique_stem("2026-03-14", "", "incident", &taken),
+            "2026-03-14-incident-3"
+        );
         let long = "word ".repeat(40);
         assert!(unique_stem("2026-03-14", &long, "incident", &taken).len() <= 71);
     }

@@ -56,10 +56,11 @@ fn only_comments(html: &str) -> bool {
 /// Reads the body of a content file; `body_line` is the file line where it starts.
 pub fn outline(body: &str, body_line: usize) -> Outline {
     let line_of = |offset: usize| {
-        body_line + body.as_bytes()[..offset.min(body.len())]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
+        body_line
+            + body.as_bytes()[..offset.min(body.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
     };
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -90,10 +91,10 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
             }
             Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some(html) = html_block.take() {
-                    if !only_comments(&html) {
-                        items.push(Item::Content);
-                    }
+                if let Some(html) = html_block.take()
+                    && !only_comments(&html)
+                {
+                    items.push(Item::Content);
                 }
             }
             Event::Html(t) => match &mut html_block {
@@ -101,10 +102,8 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
                 None if only_comments(&t) => {}
                 None => items.push(Item::Content),
             },
-            Event::InlineHtml(t) => {
-                if !only_comments(&t) && heading.is_none() {
-                    items.push(Item::Content);
-                }
+            Event::InlineHtml(t) if !only_comments(&t) && heading.is_none() => {
+                items.push(Item::Content);
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text, _)) = &mut heading {

@@ -208,7 +208,12 @@ pub fn missing<'h>(
 ) -> Vec<&'static Section> {
     sections(kind)
         .iter()
-        .filter(|sec| !headings.clone().into_iter().any(|h| heading_matches(h, sec)))
+        .filter(|sec| {
+            !headings
+                .clone()
+                .into_iter()
+                .any(|h| heading_matches(h, sec))
+        })
         .collect()
 }
 
