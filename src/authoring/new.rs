@@ -104,14 +104,13 @@ fn prompt(text: &str) -> String {
     format!("<!-- {} -->", text.replace("--", "-"))
 }
 
-fn components_line(ids: &[String], config: &Config) -> String {
-    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
-    let list: Vec<String> = ids.iter().map(|id| toml_string(id)).collect();
-    format!(
-        "components = [{}]   # ids from site.toml: {}\n",
-        list.join(", "),
-        known.join(", ")
-    )
+/// `key = value` with an aligned `# comment`, one line.
+fn line(kv: &str, comment: &str) -> String {
+    if comment.is_empty() {
+        format!("{kv}\n")
+    } else {
+        format!("{kv:<40} # {comment}\n")
+    }
 }
 
 /// The text of a new incident file.
@@ -119,38 +118,64 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
     let tz = config.timezone;
     let at = toml_time(floor_minute(spec.now), tz);
     let kind = spec.template.as_str();
+    let ids: Vec<String> = spec.components.iter().map(|id| toml_string(id)).collect();
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let message = format!(
+        "We are investigating reports of problems: {}. We will post an update within 30 minutes.",
+        spec.title.trim()
+    );
     let mut t = String::from("+++\n");
-    t += &format!("title = {}\n", toml_string(&spec.title));
-    t += &format!(
-        "impact = \"{}\"            # none | minor | major | critical\n",
-        spec.impact.as_str()
+    t += &line(&format!("title = {}", toml_string(&spec.title)), "");
+    t += &line(
+        &format!("impact = \"{}\"", spec.impact.as_str()),
+        "none | minor | major | critical",
     );
-    t += "# severity = \"SEV-2\"      # optional label shown beside the impact\n";
-    t += &format!("started = {at}   # when impact began\n");
-    t += &format!("# detected = {at}  # defaults to started\n");
-    t += &format!("# resolved = {at}  # set when it is over; absent = ongoing\n");
-    t += &format!(
-        "template = \"{kind}\"         # lightweight | incident | launch | status-page | regulated\n"
+    t += &line(
+        "# severity = \"SEV-2\"",
+        "optional label shown beside the impact",
     );
-    t += "# cause = \"config-change\"  # root-cause tag, for the recurrence rate\n";
-    t += "draft = false\n";
-    t += &components_line(&spec.components, config);
-    t += "\n[[updates]]                  # the customer-facing timeline, oldest first\n";
-    t += &format!("at = {at}\n");
-    t += "status = \"investigating\"      # investigating | identified | monitoring | resolved\n";
-    t += &format!(
-        "message = {}\n",
-        toml_string(&format!(
-            "We are investigating reports of problems: {}. We will post an update within 30 minutes.",
-            spec.title.trim()
-        ))
+    t += &line(&format!("started = {at}"), "when impact began");
+    t += &line(
+        &format!("# detected = {at}"),
+        "optional; defaults to started",
     );
-    t += "\n# [[actions]]                # corrective actions, once known\n";
-    t += "# what = \"...\"\n# owner = \"...\"\n# due = YYYY-MM-DD\n";
-    t += "# status = \"planned\"          # planned | in_progress | done | wont_do\n";
+    t += &line(
+        &format!("# resolved = {at}"),
+        "set when it is over; absent = ongoing",
+    );
+    t += &line(
+        &format!("template = \"{kind}\""),
+        "lightweight | incident | launch | status-page | regulated",
+    );
+    t += &line(
+        "# cause = \"config-change\"",
+        "optional root-cause tag, for the recurrence rate",
+    );
+    t += &line("draft = false", "true keeps it off the site");
+    t += &line(
+        &format!("components = [{}]", ids.join(", ")),
+        &format!("ids from site.toml: {}", known.join(", ")),
+    );
+    t += "\n";
+    t += &line("[[updates]]", "the customer-facing timeline, oldest first");
+    t += &line(&format!("at = {at}"), "");
+    t += &line(
+        "status = \"investigating\"",
+        "investigating | identified | monitoring | resolved",
+    );
+    t += &line(&format!("message = {}", toml_string(&message)), "");
+    t += "\n";
+    t += &line("# [[actions]]", "corrective actions, once known");
+    t += &line("# what = \"...\"", "");
+    t += &line("# owner = \"...\"", "a person or team");
+    t += &line("# due = YYYY-MM-DD", "");
+    t += &line(
+        "# status = \"planned\"",
+        "planned | in_progress | done | wont_do",
+    );
     t += "+++\n";
     t += &prompt(&format!(
-        "The post-mortem ({kind} variant) goes below. Write it within a few days of resolution; `statusgen check` reminds you."
+        "The post-mortem ({kind} variant) goes below; these comments never reach the published page. Write it within a few days of resolution: `statusgen check` reminds you."
     ));
     t += "\n";
     for sec in variants::sections(spec.template) {
@@ -162,16 +187,27 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
 /// The text of a new maintenance file.
 pub fn maintenance_text(spec: &MaintenanceSpec, config: &Config) -> String {
     let tz = config.timezone;
+    let ids: Vec<String> = spec.components.iter().map(|id| toml_string(id)).collect();
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
     let mut t = String::from("+++\n");
-    t += &format!("title = {}\n", toml_string(&spec.title));
-    t += &format!("starts = {}\n", toml_time(spec.starts, tz));
-    t += &format!("ends = {}\n", toml_time(spec.ends, tz));
-    t += &components_line(&spec.components, config);
-    t += "# status = \"scheduled\"   # optional override: scheduled | in_progress | completed | cancelled\n";
-    t += "draft = false\n";
+    t += &line(&format!("title = {}", toml_string(&spec.title)), "");
+    t += &line(&format!("starts = {}", toml_time(spec.starts, tz)), "");
+    t += &line(&format!("ends = {}", toml_time(spec.ends, tz)), "");
+    t += &line(
+        &format!("components = [{}]", ids.join(", ")),
+        &format!(
+            "under_maintenance while it runs; ids from site.toml: {}",
+            known.join(", ")
+        ),
+    );
+    t += &line(
+        "# status = \"scheduled\"",
+        "optional override: scheduled | in_progress | completed | cancelled",
+    );
+    t += &line("draft = false", "true keeps it off the site");
     t += "+++\n";
     t += &prompt(
-        "What we will do, what customers may notice, and whether they need to do anything.",
+        "What we will do, what customers may notice, and whether they need to do anything (customers read this).",
     );
     t += "\n";
     t

@@ -48,10 +48,11 @@ const LESSONS: Section = Section {
     aliases: &["Lessons learnt"],
     prompt: "What went well, what went badly, where we got lucky.",
 };
-const DETECTION: Section = s(
-    "Detection and response",
-    "Detected by monitoring or by users? Were alerts actionable? Did escalation work?",
-);
+const DETECTION: Section = Section {
+    heading: "Detection and response",
+    aliases: &["Detection"],
+    prompt: "Detected by monitoring or by users? Were alerts actionable? Did escalation work?",
+};
 const RESOLUTION: Section = s(
     "Resolution",
     "What fixed it, who applied the fix, and how recovery was confirmed.",
@@ -249,6 +250,8 @@ mod tests {
         assert!(heading_matches("Summary", &INCIDENT_OVERVIEW));
         assert!(heading_matches("Risk reassessment", &REGULATED[11]));
         assert!(heading_matches("Post project tasks", &LAUNCH[3]));
+        assert!(heading_matches("Detection", &DETECTION));
+        assert!(!heading_matches("How we detected it", &DETECTION));
     }
 
     #[test]
