@@ -101,7 +101,7 @@ function parseArgs(argv) {
         const v = value(i); i++;
         const eq = v.indexOf('=');
         if (eq <= 0) throw new Error('--expect needs PAGE=SELECTOR');
-        opts.expectations.push({ page: v.slice(0, eq), selector: v.slice(eq + 1), what: v.slice(eq + 1) });
+        opts.expectations.push({ page: v.slice(0, eq), selector: v.slice(eq + 1), what: 'element' });
         break;
       }
       case '--no-default-expect': opts.defaultExpect = false; break;
@@ -373,33 +373,50 @@ const LAUNCH_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-// Watches one page for console errors, failed requests and error responses;
-// external requests are aborted (and reported unless allowed), never fetched.
+// Watches one page load for console errors, failed requests and error
+// responses, and for requests to other origins (which the context aborts).
+// Returns what it saw; call seen.stop() once the page is done.
 function instrument(page, origin) {
   const seen = { console: [], requests: [], external: [] };
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // Failed loads are reported from the network side with their URL.
-    if (/^Failed to load resource/.test(msg.text())) return;
-    seen.console.push(msg.text());
-  });
-  page.on('pageerror', (err) => seen.console.push(`uncaught: ${err.message}`));
-  page.on('request', (req) => {
-    const url = req.url();
-    if (url.startsWith(origin + '/') || /^(data|blob|about):/.test(url)) return;
-    seen.external.push(`loads ${url} from another origin (blocked; a status page must stand alone)`);
-  });
-  page.on('requestfailed', (req) => {
-    if (!req.url().startsWith(origin)) return;
-    seen.requests.push(`${req.method()} ${new URL(req.url()).pathname} failed: ${req.failure()?.errorText ?? 'unknown'}`);
-  });
-  page.on('response', (resp) => {
-    const req = resp.request();
-    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) return;
-    if (resp.status() >= 400) {
-      seen.requests.push(`${resp.status()} ${req.method()} ${new URL(resp.url()).pathname} (${req.resourceType()})`);
-    }
-  });
+  const bad = new Set();
+  let leaving = false;
+  const handlers = {
+    console: (msg) => {
+      if (msg.type() !== 'error') return;
+      // Failed loads are reported from the network side, with their URL.
+      if (/^Failed to load resource/.test(msg.text())) return;
+      seen.console.push(msg.text());
+    },
+    pageerror: (err) => seen.console.push(`uncaught: ${err.message}`),
+    request: (req) => {
+      const url = req.url();
+      if (url.startsWith(origin + '/') || /^(data|blob|about):/.test(url)) return;
+      seen.external.push(`loads ${url} from another origin (blocked; a status page must stand alone)`);
+    },
+    response: (resp) => {
+      const req = resp.request();
+      if (req.isNavigationRequest() && req.frame() === page.mainFrame()) return;
+      if (resp.status() >= 400) {
+        bad.add(resp.url());
+        seen.requests.push(`${resp.status()} ${req.method()} ${new URL(resp.url()).pathname} (${req.resourceType()})`);
+      }
+    },
+    requestfailed: (req) => {
+      // An error response is reported once, not again as the aborted load it causes.
+      if (!req.url().startsWith(origin + '/') || bad.has(req.url())) return;
+      // Late loads such as the favicon are cut short by leaving the page: not a fault.
+      if (leaving && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+      seen.requests.push(`${req.method()} ${new URL(req.url()).pathname} failed: ${req.failure()?.errorText ?? 'unknown'}`);
+    },
+  };
+  for (const [ev, fn] of Object.entries(handlers)) page.on(ev, fn);
+  // Leaving the page first: Chromium may still fetch for a page as it unloads
+  // (a broken image is requested again), which belongs to this page.
+  seen.stop = async () => {
+    leaving = true;
+    await page.goto('about:blank').catch(() => {});
+    for (const [ev, fn] of Object.entries(handlers)) page.off(ev, fn);
+  };
   return seen;
 }
 
@@ -501,7 +518,7 @@ async function noJsPass(browser, results, opts, origin, pages, pageUrl) {
       resp = await loadPage(page, pageUrl(rel));
     } catch (e) {
       results.fail('nojs', rel, `does not load: ${e.message.split('\n')[0]}`);
-      page.removeAllListeners();
+      await seen.stop();
       continue;
     }
     const status = resp ? resp.status() : 0;
@@ -551,11 +568,11 @@ async function noJsPass(browser, results, opts, origin, pages, pageUrl) {
     }), mine.map((e) => e.selector));
     mine.forEach((e, i) => {
       if (expectedResults[i] === null) failures.push(`invalid selector ${e.selector}`);
-      else if (!expectedResults[i]) failures.push(`no visible ${e.what} (${e.selector})`);
+      else if (!expectedResults[i]) failures.push(`no visible ${e.what} matches ${e.selector}`);
     });
     results.check(failures, 'nojs', rel);
+    await seen.stop();
     reportLoad(results, rel, 'no-js', seen, opts);
-    page.removeAllListeners();
   }
   await context.close();
   return info;
@@ -563,9 +580,10 @@ async function noJsPass(browser, results, opts, origin, pages, pageUrl) {
 
 function reportLoad(results, rel, label, seen, opts) {
   const where = `${rel} [${label}]`;
-  results.check(seen.console, 'console', where);
-  results.check(seen.requests, 'request', where);
-  if (!opts.allowExternal) results.check(seen.external, 'external', where);
+  const uniq = (xs) => [...new Set(xs)];
+  results.check(uniq(seen.console), 'console', where);
+  results.check(uniq(seen.requests), 'request', where);
+  if (!opts.allowExternal) results.check(uniq(seen.external), 'external', where);
 }
 
 // Internal links resolve to a file of the site; fragments to an id on the target.
@@ -646,6 +664,7 @@ async function notFoundCheck(browser, results, opts, origin, fileSet) {
   } catch (e) {
     failures.push(`does not load: ${e.message.split('\n')[0]}`);
   }
+  await seen.stop();
   results.check(failures, '404', where);
   reportLoad(results, where, 'as a missing deep URL', seen, opts);
   await context.close();
@@ -707,8 +726,8 @@ async function fullPass(browser, results, opts, origin, pages, pageUrl) {
         } catch (e) {
           results.fail('a11y', `${rel} [${label}]`, `cannot check: ${e.message.split('\n')[0]}`);
         }
+        await seen.stop();
         reportLoad(results, rel, label, seen, opts);
-        page.removeAllListeners();
       }
       await context.close();
     }
