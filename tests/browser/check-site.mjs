@@ -4,7 +4,7 @@
 //
 //   node check-site.mjs SITE_DIR [--base-path /status/] [--shots DIR] [--name LABEL]
 //        [--max-pages N] [--site-url URL] [--expect PAGE=SELECTOR]... [--no-default-expect]
-//        [--allow-external] [--chromium PATH]
+//        [--allow-external] [--chromium PATH] [--jobs N]
 //
 // Prints one line per failure, then exactly `N passed, M failed`; exits 0 only
 // when nothing failed. See README.md for what each check means.
@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 
@@ -20,7 +21,7 @@ const require = createRequire(import.meta.url);
 
 const USAGE = `usage: node check-site.mjs SITE_DIR [--base-path /status/] [--shots DIR] [--name LABEL]
        [--max-pages N] [--site-url URL] [--expect PAGE=SELECTOR]... [--no-default-expect]
-       [--allow-external] [--chromium PATH]`;
+       [--allow-external] [--chromium PATH] [--jobs N]`;
 
 // Each expectation: on pages matching PAGE (site-relative path, `*` matches
 // within one path segment, `**` across segments), SELECTOR must match a visible
@@ -74,6 +75,7 @@ function parseArgs(argv) {
     shots: null,
     name: 'site',
     maxPages: Infinity,
+    jobs: Math.min(4, Math.max(1, os.availableParallelism())),
     siteUrl: null,
     expectations: [],
     defaultExpect: true,
@@ -94,6 +96,12 @@ function parseArgs(argv) {
         const n = Number(value(i)); i++;
         if (!Number.isInteger(n) || n < 1) throw new Error('--max-pages needs a positive integer');
         opts.maxPages = n;
+        break;
+      }
+      case '--jobs': {
+        const n = Number(value(i)); i++;
+        if (!Number.isInteger(n) || n < 1) throw new Error('--jobs needs a positive integer');
+        opts.jobs = n;
         break;
       }
       case '--site-url': opts.siteUrl = value(i); i++; break;
@@ -135,14 +143,28 @@ function normaliseBasePath(p) {
 // ---------------------------------------------------------------- results
 
 class Results {
-  constructor() {
+  // `out` null prints at once; a buffer holds lines until flushed, so passes
+  // that run side by side still print in a fixed order.
+  constructor(out = null) {
     this.passed = 0;
     this.failed = 0;
+    this.out = out;
   }
   pass() { this.passed++; }
   fail(kind, where, message) {
     this.failed++;
-    console.log(`FAIL ${kind.padEnd(8)} ${where}: ${oneLine(message)}`);
+    const line = `FAIL ${kind.padEnd(8)} ${where}: ${oneLine(message)}`;
+    if (this.out) this.out.push(line);
+    else console.log(line);
+  }
+  buffered() { return new Results([]); }
+  absorb(other) {
+    this.passed += other.passed;
+    this.failed += other.failed;
+    for (const line of other.out) {
+      if (this.out) this.out.push(line);
+      else console.log(line);
+    }
   }
   // One check: passes once when it reported no failures.
   check(failures, kind, where) {
@@ -479,12 +501,22 @@ async function main() {
       results.fail('setup', opts.chromium, `cannot launch Chromium: ${e.message.split('\n')[0]}`);
     }
     if (browser) {
+      let t = Date.now();
+      const lap = (what) => {
+        log(`${what} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+        t = Date.now();
+      };
       const pageInfo = await noJsPass(browser, results, opts, origin, pages, pageUrl);
       checkLinks(results, opts, origin, pages, pageInfo, fileSet);
       await notFoundCheck(browser, results, opts, origin, fileSet);
       await xmlCheck(browser, results, opts, origin, xmlFiles);
+      lap(`no-JS, link, 404 and XML checks of ${pages.length} pages`);
       await fullPass(browser, results, opts, origin, fullPages, pageUrl);
-      if (opts.shots) await screenshots(browser, results, opts, origin, pages, pageUrl);
+      lap(`axe on ${fullPages.length} pages x 4`);
+      if (opts.shots) {
+        await screenshots(browser, results, opts, origin, pages, pageUrl);
+        lap('screenshots');
+      }
     }
   } catch (e) {
     results.fail('setup', '(harness)', e.stack || e.message);
@@ -492,7 +524,9 @@ async function main() {
     if (browser) await browser.close().catch(() => {});
     server.close();
   }
+  const vnuStarted = Date.now();
   reportVnu(results, opts.site, htmlFiles, await vnuPromise);
+  if (Date.now() - vnuStarted > 500) log(`waited ${((Date.now() - vnuStarted) / 1000).toFixed(1)}s more for the HTML checker`);
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   finish(results);
 }
@@ -683,55 +717,73 @@ async function xmlCheck(browser, results, opts, origin, xmlFiles) {
       if (!resp.ok) return `status ${resp.status}`;
       const doc = new DOMParser().parseFromString(await resp.text(), 'application/xml');
       const pe = doc.querySelector('parsererror');
-      return pe ? `not well-formed XML: ${pe.textContent}` : null;
+      return pe ? `not well-formed XML: ${(pe.querySelector('div') || pe).textContent}` : null;
     }, url).catch((e) => `cannot fetch: ${e.message}`);
     results.check(err ? [err] : [], 'xml', rel);
   }
   await context.close();
 }
 
-// axe-core WCAG 2 A/AA in each scheme and width, plus console and network errors.
+// axe-core WCAG 2 A/AA in each scheme and width, plus console and network
+// errors. Each scheme x width runs in its own context, up to --jobs at once.
 async function fullPass(browser, results, opts, origin, pages, pageUrl) {
   const axeSource = require('axe-core').source;
-  for (const scheme of SCHEMES) {
-    for (const width of WIDTHS) {
-      const context = await newContext(browser, origin, {
-        colorScheme: scheme,
-        viewport: { width, height: 900 },
-        reducedMotion: 'reduce',
-      });
-      const page = await context.newPage();
-      for (const rel of pages) {
-        const label = `${scheme} ${width}`;
-        const seen = instrument(page, origin);
-        try {
-          await loadPage(page, pageUrl(rel));
-          await page.addScriptTag({ content: axeSource });
-          const violations = await page.evaluate(async (tags) => {
-            const r = await window.axe.run(document, {
-              runOnly: { type: 'tag', values: tags },
-              resultTypes: ['violations'],
-            });
-            return r.violations.map((v) => ({
-              id: v.id,
-              help: v.help,
-              targets: v.nodes.map((n) => n.target.join(' ')),
-            }));
-          }, AXE_TAGS);
-          results.check(violations.map((v) => {
-            const shown = v.targets.slice(0, 3).join(', ');
-            const more = v.targets.length > 3 ? ` (+${v.targets.length - 3} more)` : '';
-            return `${v.id}: ${v.help} — ${shown}${more}`;
-          }), 'a11y', `${rel} [${label}]`);
-        } catch (e) {
-          results.fail('a11y', `${rel} [${label}]`, `cannot check: ${e.message.split('\n')[0]}`);
-        }
-        await seen.stop();
-        reportLoad(results, rel, label, seen, opts);
-      }
-      await context.close();
+  const combos = SCHEMES.flatMap((scheme) => WIDTHS.map((width) => ({ scheme, width })));
+  const buffers = combos.map(() => results.buffered());
+  let next = 0;
+  const worker = async () => {
+    while (next < combos.length) {
+      const i = next++;
+      await fullPassOne(browser, buffers[i], origin, pages, pageUrl, combos[i], axeSource, opts);
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.jobs, combos.length) }, worker));
+  for (const b of buffers) results.absorb(b);
+}
+
+async function fullPassOne(browser, results, origin, pages, pageUrl, { scheme, width }, axeSource, opts) {
+  const context = await newContext(browser, origin, {
+    colorScheme: scheme,
+    viewport: { width, height: 900 },
+    reducedMotion: 'reduce',
+  });
+  // Registered once per context: sending axe's source with every page costs
+  // more than the check itself. Skipped on the about:blank between pages.
+  await context.addInitScript({
+    content: `if (location.protocol !== 'about:') { (function () {\n${axeSource}\n}).call(window); }`,
+  });
+  const page = await context.newPage();
+  const label = `${scheme} ${width}`;
+  for (const rel of pages) {
+    const seen = instrument(page, origin);
+    try {
+      await loadPage(page, pageUrl(rel));
+      if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+        await page.addScriptTag({ content: axeSource });
+      }
+      const violations = await page.evaluate(async (tags) => {
+        const r = await window.axe.run(document, {
+          runOnly: { type: 'tag', values: tags },
+          resultTypes: ['violations'],
+        });
+        return r.violations.map((v) => ({
+          id: v.id,
+          help: v.help,
+          targets: v.nodes.map((n) => n.target.join(' ')),
+        }));
+      }, AXE_TAGS);
+      results.check(violations.map((v) => {
+        const shown = v.targets.slice(0, 3).join(', ');
+        const more = v.targets.length > 3 ? ` (+${v.targets.length - 3} more)` : '';
+        return `${v.id}: ${v.help} — ${shown}${more}`;
+      }), 'a11y', `${rel} [${label}]`);
+    } catch (e) {
+      results.fail('a11y', `${rel} [${label}]`, `cannot check: ${e.message.split('\n')[0]}`);
+    }
+    await seen.stop();
+    reportLoad(results, rel, label, seen, opts);
   }
+  await context.close();
 }
 
 async function screenshots(browser, results, opts, origin, pages, pageUrl) {
