@@ -1457,3 +1457,272 @@ pub(crate) mod tests {
         );
     }
 }
+
+/// Property tests against a brute-force reference that walks time minute by minute,
+/// written from DESIGN.md's words alone (it shares no code with the model above).
+#[cfg(test)]
+mod reference {
+    use super::tests::{component, incident, site, window};
+    use super::*;
+    use proptest::prelude::*;
+
+    const ZONES: [Tz; 7] = [
+        chrono_tz::Europe::Berlin,
+        chrono_tz::America::New_York,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Asia::Kolkata,
+        chrono_tz::UTC,
+        chrono_tz::America::Santiago,
+        chrono_tz::Asia::Beirut,
+    ];
+
+    /// Days around 2026's DST changes in those zones (UTC midnight, in epoch minutes).
+    fn anchors() -> Vec<i64> {
+        [
+            (3, 8),
+            (3, 29),
+            (4, 5),
+            (9, 6),
+            (10, 4),
+            (10, 25),
+            (11, 1),
+            (6, 15),
+        ]
+        .iter()
+        .map(|&(m, d)| {
+            NaiveDate::from_ymd_opt(2026, m, d)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+                / 60
+        })
+        .collect()
+    }
+
+    fn at(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(min * 60, 0).unwrap()
+    }
+
+    fn ldate(tz: Tz, min: i64) -> NaiveDate {
+        at(min).with_timezone(&tz).date_naive()
+    }
+
+    /// The first minute whose local date is `d` or later, by scanning.
+    fn ref_day_start(tz: Tz, d: NaiveDate) -> i64 {
+        let mut m = d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() / 60 - 15 * 60;
+        while ldate(tz, m) < d {
+            m += 1;
+        }
+        m
+    }
+
+    #[derive(Debug, Clone)]
+    struct Case {
+        tz: usize,
+        now: i64,
+        weight: f64,
+        count_maintenance: bool,
+        since: Option<i64>,
+        days: u32,
+        /// (start offset, length or None = ongoing, level for a, level for b)
+        incidents: Vec<(i64, Option<i64>, Option<u8>, Option<u8>)>,
+        /// (start offset, length, cancelled, names b too)
+        windows: Vec<(i64, i64, bool, bool)>,
+    }
+
+    fn level(n: u8) -> Level {
+        [
+            Level::MajorOutage,
+            Level::PartialOutage,
+            Level::DegradedPerformance,
+        ][n as usize % 3]
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        let day = 1440i64;
+        (
+            0..ZONES.len(),
+            0..anchors().len(),
+            -3 * day..10 * day,
+            prop_oneof![Just(0.0), Just(0.3), Just(1.0), 0.0..1.0f64],
+            any::<bool>(),
+            proptest::option::of(-25i64..3),
+            1u32..14,
+            proptest::collection::vec(
+                (
+                    -20 * day..day,
+                    proptest::option::of(0..3 * day),
+                    proptest::option::of(0u8..3),
+                    proptest::option::of(0u8..3),
+                ),
+                0..8,
+            ),
+            proptest::collection::vec((-20 * day..day, 0..day, any::<bool>(), any::<bool>()), 0..3),
+        )
+            .prop_map(
+                |(tz, a, off, weight, cm, since, days, incidents, windows)| Case {
+                    tz,
+                    now: anchors()[a] + off,
+                    weight,
+                    count_maintenance: cm,
+                    since,
+                    days,
+                    incidents,
+                    windows,
+                },
+            )
+    }
+
+    struct Built {
+        site: Site,
+        tz: Tz,
+        now: i64,
+        since: Option<NaiveDate>,
+        /// Per component: (start, end or None, weight) in minutes, end exclusive.
+        spans: [Vec<(i64, Option<i64>, f64)>; 2],
+        /// Earliest start of anything that begins the site history.
+        history: Option<i64>,
+    }
+
+    fn build(c: &Case) -> Built {
+        let tz = ZONES[c.tz];
+        let today = ldate(tz, c.now);
+        let since = c.since.map(|d| {
+            if d < 0 {
+                today - Days::new(d.unsigned_abs())
+            } else {
+                today + Days::new(d as u64)
+            }
+        });
+        let w = |l: Level| match l {
+            Level::MajorOutage => 1.0,
+            Level::PartialOutage => c.weight,
+            _ => 0.0,
+        };
+        let mut spans: [Vec<(i64, Option<i64>, f64)>; 2] = [vec![], vec![]];
+        let mut incidents = vec![];
+        let mut history: Option<i64> = None;
+        for (n, &(off, len, la, lb)) in c.incidents.iter().enumerate() {
+            let start = c.now + off;
+            let end = len.map(|l| start + l);
+            let mut levels = vec![];
+            for (k, l) in [la, lb].into_iter().enumerate() {
+                if let Some(l) = l {
+                    levels.push((["a", "b"][k], level(l)));
+                    spans[k].push((start, end, w(level(l))));
+                }
+            }
+            if start <= c.now {
+                history = Some(history.map_or(start, |h| h.min(start)));
+            }
+            incidents.push(incident(&format!("i{n}"), &levels, at(start), end.map(at)));
+        }
+        let mut windows = vec![];
+        for &(off, len, cancelled, both) in &c.windows {
+            let (start, end) = (c.now + off, c.now + off + len);
+            let ids: &[&str] = if both { &["a", "b"] } else { &["a"] };
+            let status = cancelled.then_some(MaintenanceStatus::Cancelled);
+            windows.push(window(ids, at(start), at(end), status));
+            if c.count_maintenance && !cancelled {
+                spans[0].push((start, Some(end), 1.0));
+                if both {
+                    spans[1].push((start, Some(end), 1.0));
+                }
+                if start < end && start < c.now {
+                    history = Some(history.map_or(start, |h| h.min(start)));
+                }
+            }
+        }
+        let mut s = site(
+            tz,
+            vec![component("a", since), component("b", None)],
+            incidents,
+            windows,
+        );
+        s.config.uptime.days = c.days;
+        s.config.uptime.partial_outage_weight = c.weight;
+        s.config.uptime.count_maintenance = c.count_maintenance;
+        Built {
+            site: s,
+            tz,
+            now: c.now,
+            since,
+            spans,
+            history,
+        }
+    }
+
+    /// The weight of minute `m` (the minute starting at `m`).
+    fn weight_at(spans: &[(i64, Option<i64>, f64)], now: i64, m: i64) -> f64 {
+        if m >= now {
+            return 0.0;
+        }
+        spans
+            .iter()
+            .filter(|(s, e, _)| *s <= m && e.is_none_or(|e| m < e))
+            .map(|x| x.2)
+            .fold(0.0, f64::max)
+    }
+
+    /// (uptime %, downtime minutes) over minutes `from..to`.
+    fn ref_span(spans: &[(i64, Option<i64>, f64)], now: i64, from: i64, to: i64) -> (f64, f64) {
+        let to = to.min(now);
+        if from >= to {
+            return (100.0, 0.0);
+        }
+        let down: f64 = (from..to).map(|m| weight_at(spans, now, m)).sum();
+        (100.0 * (1.0 - down / (to - from) as f64), down)
+    }
+
+    fn near(a: f64, b: f64, what: &str) -> Result<(), TestCaseError> {
+        prop_assert!((a - b).abs() < 1e-6, "{what}: model {a}, reference {b}");
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn figures_match_a_minute_by_minute_walk(c in case()) {
+            let b = build(&c);
+            let figures = component_figures(&b.site, at(b.now));
+            let today = ldate(b.tz, b.now);
+            for (k, f) in figures.iter().enumerate() {
+                let spans = &b.spans[k];
+                let since = if k == 0 { b.since } else { None };
+                // Days of the bar.
+                prop_assert_eq!(f.days.len(), c.days as usize);
+                for (n, d) in f.days.iter().enumerate() {
+                    let expect = today - Days::new((c.days as usize - 1 - n) as u64);
+                    prop_assert_eq!(d.date, expect);
+                    if since.is_some_and(|s| expect < s) {
+                        prop_assert_eq!(d.uptime, None);
+                        prop_assert_eq!(d.downtime_minutes, 0.0);
+                        continue;
+                    }
+                    let from = ref_day_start(b.tz, expect);
+                    let to = ref_day_start(b.tz, expect + Days::new(1));
+                    let (u, down) = ref_span(spans, b.now, from, to);
+                    near(d.uptime.unwrap(), u, &format!("{} {expect} uptime", f.id))?;
+                    near(d.downtime_minutes, down, &format!("{} {expect} downtime", f.id))?;
+                }
+                // Windows.
+                for (n, w) in [(30u64, &f.last_30_days), (90, &f.last_90_days)] {
+                    let mut first = today - Days::new(n - 1);
+                    if let Some(s) = since { first = first.max(s); }
+                    let (u, down) = ref_span(spans, b.now, ref_day_start(b.tz, first), b.now);
+                    near(w.uptime, u, &format!("{} {n}d", f.id))?;
+                    near(w.downtime_minutes, down, &format!("{} {n}d downtime", f.id))?;
+                }
+                let first = since.unwrap_or_else(|| b.history.map_or(today, |h| ldate(b.tz, h)));
+                let (u, _) = ref_span(spans, b.now, ref_day_start(b.tz, first), b.now);
+                near(f.all_time.uptime, u, &format!("{} all", f.id))?;
+                // Months: each counted day's downtime adds up to the window of the history.
+                let month_down: f64 = f.months.iter().map(|m| m.downtime_minutes).sum();
+                near(month_down, f.all_time.downtime_minutes, "months add up")?;
+            }
+        }
+    }
+}
