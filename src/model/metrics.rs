@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
+use serde::Serialize;
 
 use crate::model::level::ActionStatus;
 use crate::site::{Incident, Site};
@@ -35,7 +36,7 @@ pub struct Metrics {
     pub actions: ActionsSummary,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Recurrence {
     /// Incidents whose cause occurred within the previous 90 days.
     pub repeated: usize,
@@ -47,7 +48,7 @@ pub struct Recurrence {
     pub repeated_slugs: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActionsSummary {
     pub total: usize,
     /// Neither done nor wont_do (includes the overdue ones).
@@ -58,7 +59,7 @@ pub struct ActionsSummary {
     pub overdue: Vec<OverdueAction>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverdueAction {
     pub incident_slug: String,
     pub incident_title: String,

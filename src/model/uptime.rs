@@ -32,7 +32,7 @@ use crate::site::{Component, Incident, Maintenance, Site};
 const MS_PER_MINUTE: f64 = 60_000.0;
 
 /// One weighted span of downtime: `start..end` (end exclusive), `weight` in 0..=1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -51,7 +51,7 @@ pub struct DayFigure {
 }
 
 /// Availability over one span of time.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WindowFigure {
     /// Already clipped by `since`; equal to `end` for an empty window.
     pub start: DateTime<Utc>,
@@ -65,7 +65,7 @@ pub struct WindowFigure {
 }
 
 /// Availability of one calendar month (site timezone), with its days.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthFigure {
     pub year: i32,
     /// 1..=12.
@@ -81,7 +81,7 @@ pub struct MonthFigure {
 }
 
 /// The error budget of the 30-day window.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ErrorBudget {
     pub slo: f64,
     pub window_minutes: f64,
@@ -95,17 +95,26 @@ pub struct ErrorBudget {
     pub used_percent: Option<f64>,
 }
 
-/// A period whose availability fell below the SLO.
-#[derive(Debug, Clone, PartialEq)]
+/// A period whose availability fell below the SLO. Serialised with a `kind` field:
+/// `day`, `month`, `last_30_days`, `last_90_days`, `all_time`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BreachPeriod {
-    Day(NaiveDate),
-    Month { year: i32, month: u32 },
+    Day {
+        date: NaiveDate,
+    },
+    Month {
+        year: i32,
+        month: u32,
+    },
+    #[serde(rename = "last_30_days")]
     Last30Days,
+    #[serde(rename = "last_90_days")]
     Last90Days,
     AllTime,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breach {
     pub period: BreachPeriod,
     pub uptime: f64,
@@ -113,7 +122,7 @@ pub struct Breach {
 }
 
 /// Everything the pages show about one component's availability, computed once.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ComponentFigures {
     pub id: String,
     pub name: String,
@@ -699,7 +708,7 @@ pub fn component_figures(site: &Site, now: DateTime<Utc>) -> Vec<ComponentFigure
                 .flat_map(|m| &m.days)
                 .filter_map(|d| {
                     d.uptime.filter(|u| *u < slo).map(|u| Breach {
-                        period: BreachPeriod::Day(d.date),
+                        period: BreachPeriod::Day { date: d.date },
                         uptime: u,
                         slo,
                     })
@@ -944,7 +953,7 @@ pub(crate) mod tests {
         assert!((a - b).abs() < 1e-9, "{a} != {b}");
     }
 
-    fn day<'a>(f: &'a ComponentFigures, d: NaiveDate) -> &'a DayFigure {
+    fn day(f: &ComponentFigures, d: NaiveDate) -> &DayFigure {
         f.days.iter().find(|x| x.date == d).expect("day in the bar")
     }
 
@@ -1337,7 +1346,9 @@ pub(crate) mod tests {
                 .map(|b| b.period.clone())
                 .collect::<Vec<_>>(),
             vec![
-                BreachPeriod::Day(date(2026, 3, 14)),
+                BreachPeriod::Day {
+                    date: date(2026, 3, 14)
+                },
                 BreachPeriod::Month {
                     year: 2026,
                     month: 3
@@ -1345,6 +1356,12 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(f.months.len(), 2);
+        // The pages get the figures through templates: they serialise.
+        let v = serde_json::to_value(f).unwrap();
+        assert_eq!(v["breaches"][0]["period"]["kind"], "day");
+        assert_eq!(v["breaches"][0]["period"]["date"], "2026-03-14");
+        assert_eq!(v["breaches"][1]["period"]["kind"], "month");
+        assert_eq!(v["last_30_days"]["start"], "2026-03-16T23:00:00Z");
         close(f.budget.allowed_minutes, 42.54);
         close(f.budget.used_minutes, 0.0);
         close(f.budget.remaining_minutes, 42.54);
@@ -1518,6 +1535,9 @@ mod reference {
         m
     }
 
+    /// (start offset, length or None = ongoing, level for a, level for b)
+    type RandomIncident = (i64, Option<i64>, Option<u8>, Option<u8>);
+
     #[derive(Debug, Clone)]
     struct Case {
         tz: usize,
@@ -1526,8 +1546,7 @@ mod reference {
         count_maintenance: bool,
         since: Option<i64>,
         days: u32,
-        /// (start offset, length or None = ongoing, level for a, level for b)
-        incidents: Vec<(i64, Option<i64>, Option<u8>, Option<u8>)>,
+        incidents: Vec<RandomIncident>,
         /// (start offset, length, cancelled, names b too)
         windows: Vec<(i64, i64, bool, bool)>,
     }
