@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
 use crate::load::{LoadOptions, load_site};
+use crate::model::uptime;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
 use crate::render::{OutputFile, api, badge, feeds, html, ics, sitemap};
@@ -23,13 +24,23 @@ pub fn render_with_theme(
     now: DateTime<Utc>,
     theme: &Theme,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    // Derived once, read by every renderer.
+    let figures = uptime::component_figures(site, now);
     let mut files = html::render_pages(site, now, theme)?;
     files.extend(theme.static_files());
     files.extend(feeds::render_feeds(site, now));
     files.push(ics::render_ics(site, now));
     files.extend(api::render_api(site, now));
-    // TODO(uptime): the 90-day figure comes from the uptime model once merged.
-    files.extend(badge::render_badges(site, now, &|_id| None));
+    let uptime_90d = |id: &str| {
+        figures
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.last_90_days.uptime)
+    };
+    files.extend(badge::render_badges(site, now, &uptime_90d));
+    let report = uptime::UptimeReport::from_figures(site, &figures, now);
+    let json = serde_json::to_string_pretty(&report).expect("the report serialises") + "\n";
+    files.push(OutputFile::new("uptime.json", json));
     let urls = Urls::new(&site.config.base_url);
     let maps = sitemap::sitemap(&urls, &files);
     files.extend(maps);
