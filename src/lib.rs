@@ -1,6 +1,11 @@
 //! statusgen: a static-site generator for public status pages and post-mortems.
 //!
 //! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
+pub mod build;
+pub mod cli;
+pub mod diag;
+pub mod load;
 pub mod model;
+pub mod output;
 pub mod render;
 pub mod site;

@@ -1,0 +1,280 @@
+//! `site.toml`: the site's configuration.
+
+use std::collections::HashSet;
+
+use chrono_tz::Tz;
+
+use crate::diag::Diagnostic;
+use crate::load::reader::Reader;
+use crate::site::{Component, Config, FeedsConfig, PostmortemConfig, UptimeConfig};
+
+pub const FILE: &str = "site.toml";
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "timezone",
+    "language",
+    "theme",
+    "uptime",
+    "feeds",
+    "postmortem",
+    "components",
+];
+const UPTIME_KEYS: &[&str] = &["days", "slo", "partial_outage_weight", "count_maintenance"];
+const COMPONENT_KEYS: &[&str] = &["id", "name", "group", "description", "slo", "since"];
+const DEFAULT_SLO: f64 = 99.9;
+
+/// Reads `site.toml`. Returns a config even when there were problems (with defaults in
+/// their place) so content can still be checked; the diagnostics say what was wrong.
+pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+    let mut r = Reader {
+        file: FILE,
+        text,
+        base: 0,
+        tz: Tz::UTC,
+        diags,
+    };
+    let doc = r.parse(text)?;
+    let span = doc.span();
+    let t = doc.get_ref();
+    r.deny_unknown(t, TOP_KEYS, "site.toml");
+
+    let title = r
+        .req_str(t, &span, "title", "site.toml")
+        .unwrap_or_default();
+    let base_url = match Reader::get(t, "base_url") {
+        None => {
+            r.error(
+                &(0..0),
+                "site.toml is missing required key `base_url`",
+                "add: base_url = \"https://status.example.com/\" (the address the site is published at)",
+            );
+            "http://localhost/".to_string()
+        }
+        Some(v) => {
+            let s = r.opt_str(t, "base_url").unwrap_or_default();
+            let ok = (s.starts_with("https://") || s.starts_with("http://"))
+                && s.len() > 8
+                && !s.contains(['?', '#', ' ', '"', '<', '>']);
+            if ok {
+                s
+            } else {
+                r.error(
+                    &v.span(),
+                    format!("`base_url` = \"{s}\" is not an absolute http(s) URL"),
+                    "write it like: base_url = \"https://acme.github.io/status/\"",
+                );
+                "http://localhost/".to_string()
+            }
+        }
+    };
+    let description = r.opt_str(t, "description").unwrap_or_default();
+    let timezone = match Reader::get(t, "timezone") {
+        None => Tz::UTC,
+        Some(v) => {
+            let name = r.opt_str(t, "timezone").unwrap_or_else(|| "UTC".into());
+            match name.parse::<Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    r.error(
+                        &v.span(),
+                        format!("`timezone` = \"{name}\" is not an IANA timezone name"),
+                        "use a name like \"Europe/Berlin\", \"America/New_York\" or \"UTC\"",
+                    );
+                    Tz::UTC
+                }
+            }
+        }
+    };
+    let language = r.opt_str(t, "language").unwrap_or_else(|| "en".into());
+    let theme = r.opt_str(t, "theme").unwrap_or_else(|| "default".into());
+
+    let mut uptime = UptimeConfig {
+        days: 90,
+        slo: DEFAULT_SLO,
+        partial_outage_weight: 0.3,
+        count_maintenance: false,
+    };
+    if let Some(u) = table(&mut r, t, "uptime") {
+        r.deny_unknown(u, UPTIME_KEYS, "[uptime]");
+        uptime.days = r
+            .opt_u64(u, "days", 1, 3660)
+            .map(|d| d as u32)
+            .unwrap_or(uptime.days);
+        uptime.slo = r.opt_f64(u, "slo", 0.0, 100.0).unwrap_or(uptime.slo);
+        uptime.partial_outage_weight = r
+            .opt_f64(u, "partial_outage_weight", 0.0, 1.0)
+            .unwrap_or(0.3);
+        uptime.count_maintenance = r.opt_bool(u, "count_maintenance").unwrap_or(false);
+    }
+    let mut feeds = FeedsConfig { limit: 50 };
+    if let Some(f) = table(&mut r, t, "feeds") {
+        r.deny_unknown(f, &["limit"], "[feeds]");
+        feeds.limit = r
+            .opt_u64(f, "limit", 1, 100_000)
+            .map(|n| n as usize)
+            .unwrap_or(50);
+    }
+    let mut postmortem = PostmortemConfig { due_hours: 72 };
+    if let Some(p) = table(&mut r, t, "postmortem") {
+        r.deny_unknown(p, &["due_hours"], "[postmortem]");
+        postmortem.due_hours = r
+            .opt_u64(p, "due_hours", 0, 100_000)
+            .map(|n| n as u32)
+            .unwrap_or(72);
+    }
+
+    let mut components = Vec::new();
+    let mut seen = HashSet::new();
+    if let Some(v) = Reader::get(t, "components") {
+        match v.get_ref().as_array() {
+            None => r.error(
+                &v.span(),
+                "`components` must be an array of tables",
+                "declare each component with a [[components]] section",
+            ),
+            Some(items) => {
+                for item in items.iter() {
+                    let Some(c) = item.get_ref().as_table() else {
+                        r.error(
+                            &item.span(),
+                            "each component must be a table",
+                            "use [[components]] sections",
+                        );
+                        continue;
+                    };
+                    let span = item.span();
+                    r.deny_unknown(c, COMPONENT_KEYS, "a [[components]] entry");
+                    let id = r.req_str(c, &span, "id", "a [[components]] entry");
+                    let name = r.req_str(c, &span, "name", "a [[components]] entry");
+                    let group = r.opt_str(c, "group");
+                    let description = r.opt_str(c, "description");
+                    let slo = r.opt_f64(c, "slo", 0.0, 100.0);
+                    let since = r.opt_date(c, "since");
+                    let (Some(id), Some(name)) = (id, name) else {
+                        continue;
+                    };
+                    let id_span = Reader::get(c, "id")
+                        .map(|v| v.span())
+                        .unwrap_or(span.clone());
+                    if !crate::load::slug::is_valid(&id) {
+                        r.error(
+                            &id_span,
+                            format!("component id \"{id}\" may only use a-z, 0-9 and -"),
+                            format!(
+                                "use an id like \"{}\"",
+                                crate::load::slug::from_file_stem(&id)
+                            ),
+                        );
+                        continue;
+                    }
+                    if !seen.insert(id.clone()) {
+                        r.error(
+                            &id_span,
+                            format!("component id \"{id}\" is used twice"),
+                            "give every component its own id",
+                        );
+                        continue;
+                    }
+                    components.push(Component {
+                        id,
+                        name,
+                        group,
+                        description,
+                        slo: slo.unwrap_or(uptime.slo),
+                        since,
+                        position: components.len(),
+                    });
+                }
+            }
+        }
+    }
+    if components.is_empty() && !r.diags.iter().any(|d| d.file == FILE) {
+        r.error(
+            &(0..0),
+            "site.toml declares no components",
+            "add at least one:\n[[components]]\nid = \"api\"\nname = \"Public API\"",
+        );
+    }
+
+    Some(Config {
+        title,
+        base_url: crate::render::urls::Urls::new(&base_url).base().to_string(),
+        description,
+        timezone,
+        language,
+        theme,
+        uptime,
+        feeds,
+        postmortem,
+        components,
+    })
+}
+
+fn table<'t, 'a>(
+    r: &mut Reader<'a>,
+    t: &'t toml::de::DeTable<'a>,
+    key: &str,
+) -> Option<&'t toml::de::DeTable<'a>> {
+    let v = Reader::get(t, key)?;
+    match v.get_ref().as_table() {
+        Some(tab) => Some(tab),
+        None => {
+            r.error(
+                &v.span(),
+                format!("`{key}` must be a table"),
+                format!("write it as a [{key}] section"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+title = "Acme Status"
+base_url = "https://acme.github.io/status"
+timezone = "Europe/Berlin"
+
+[uptime]
+slo = 99.5
+
+[[components]]
+id = "api"
+name = "Public API"
+slo = 99.95
+since = 2025-01-01
+
+[[components]]
+id = "web"
+name = "Website"
+"#;
+
+    #[test]
+    fn reads_a_good_config_with_defaults() {
+        let mut d = Vec::new();
+        let c = parse(GOOD, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_url, "https://acme.github.io/status/");
+        assert_eq!(c.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(c.uptime.days, 90);
+        assert_eq!(c.components[0].slo, 99.95);
+        assert_eq!(c.components[1].slo, 99.5);
+        assert_eq!(c.feeds.limit, 50);
+        assert_eq!(c.postmortem.due_hours, 72);
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let text = "title = \"x\"\nbase_url = \"ftp://x\"\ntimezone = \"Mars/Base\"\ncolour = 1\n[uptime]\nslo = 120\n[[components]]\nid = \"API!\"\nname = \"a\"\n";
+        let mut d = Vec::new();
+        parse(text, &mut d);
+        let lines: Vec<usize> = d.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![4, 2, 3, 6, 8], "{d:#?}");
+    }
+}

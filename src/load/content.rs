@@ -1,0 +1,487 @@
+//! Incident and maintenance files: front matter into typed values, with every problem
+//! reported at its line.
+
+use std::collections::HashSet;
+
+use chrono_tz::Tz;
+use toml::de::DeTable;
+
+use crate::diag::Diagnostic;
+use crate::load::frontmatter::{self, Split};
+use crate::load::reader::Reader;
+use crate::load::slug;
+use crate::model::level::{
+    ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
+};
+use crate::site::{Action, Affected, Config, Incident, Maintenance, Update};
+
+const INCIDENT_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "impact",
+    "severity",
+    "started",
+    "detected",
+    "resolved",
+    "template",
+    "cause",
+    "draft",
+    "components",
+    "updates",
+    "actions",
+];
+const UPDATE_KEYS: &[&str] = &["at", "status", "message"];
+const ACTION_KEYS: &[&str] = &["what", "owner", "due", "status"];
+const MAINTENANCE_KEYS: &[&str] = &[
+    "title",
+    "slug",
+    "starts",
+    "ends",
+    "components",
+    "status",
+    "draft",
+];
+
+fn words<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|t| f(*t)).collect()
+}
+
+/// What is shared by reading either kind of file.
+pub struct FileInput<'a> {
+    /// Path relative to the site root with `/` separators.
+    pub rel: &'a str,
+    /// The file stem, for the default slug.
+    pub stem: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Splits the file, or reports why it cannot be.
+fn split<'a>(input: &FileInput<'a>, diags: &mut Vec<Diagnostic>) -> Option<Split<'a>> {
+    match frontmatter::split(input.bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            diags.push(Diagnostic::error(input.rel, e.line(), 1, e.message()).with_help(e.help()));
+            None
+        }
+    }
+}
+
+fn slug_of(r: &mut Reader, t: &DeTable, stem: &str) -> Option<String> {
+    match Reader::get(t, "slug") {
+        Some(v) => {
+            let s = r.opt_str(t, "slug")?;
+            if slug::is_valid(&s) {
+                Some(s)
+            } else {
+                r.error(
+                    &v.span(),
+                    format!("`slug` = \"{s}\" may only use a-z, 0-9 and -"),
+                    format!(
+                        "use a slug like \"{}\", or remove `slug` to use the file name",
+                        slug::from_file_stem(&s)
+                    ),
+                );
+                None
+            }
+        }
+        None => {
+            let s = slug::from_file_stem(stem);
+            if s.is_empty() {
+                r.error(
+                    &(0..0),
+                    format!("the file name \"{stem}\" gives an empty slug"),
+                    "rename the file using letters or digits, or set slug = \"...\"",
+                );
+                None
+            } else {
+                Some(s)
+            }
+        }
+    }
+}
+
+/// Known component ids, with "did you mean" for typos.
+fn check_component(
+    r: &mut Reader,
+    config: &Config,
+    id: &str,
+    span: &std::ops::Range<usize>,
+) -> bool {
+    if config.components.iter().any(|c| c.id == id) {
+        return true;
+    }
+    let ids: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let help = match crate::load::reader::closest(id, &ids) {
+        Some(c) => format!(
+            "did you mean \"{c}\"? Components in site.toml: {}",
+            ids.join(", ")
+        ),
+        None => format!("use an id declared in site.toml: {}", ids.join(", ")),
+    };
+    r.error(span, format!("unknown component \"{id}\""), help);
+    false
+}
+
+fn table_array<'t, 'a>(
+    r: &mut Reader<'a>,
+    t: &'t DeTable<'a>,
+    key: &str,
+) -> Vec<(&'t DeTable<'a>, std::ops::Range<usize>)> {
+    let Some(v) = Reader::get(t, key) else {
+        return Vec::new();
+    };
+    let Some(items) = v.get_ref().as_array() else {
+        r.error(
+            &v.span(),
+            format!("`{key}` must be an array of tables"),
+            format!("write each entry as a [[{key}]] section"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items.iter() {
+        match item.get_ref().as_table() {
+            Some(tab) => out.push((tab, item.span())),
+            None => r.error(
+                &item.span(),
+                format!("each entry of `{key}` must be a table"),
+                format!("use [[{key}]] sections"),
+            ),
+        }
+    }
+    out
+}
+
+pub fn parse_incident(
+    input: &FileInput,
+    config: &Config,
+    tz: Tz,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Incident> {
+    let s = split(input, diags)?;
+    let before = diags.len();
+    let mut r = Reader {
+        file: input.rel,
+        text: s.text,
+        base: s.front_offset,
+        tz,
+        diags,
+    };
+    let doc = r.parse(s.front)?;
+    let span = doc.span();
+    let t = doc.get_ref();
+    let what = "an incident's front matter";
+    r.deny_unknown(t, INCIDENT_KEYS, what);
+
+    let slug = slug_of(&mut r, t, input.stem);
+    let title = r.req_str(t, &span, "title", what);
+    let impact = match Reader::get(t, "impact") {
+        None => {
+            r.error(
+                &(0..0),
+                format!("{what} is missing required key `impact`"),
+                "add: impact = \"major\" (none, minor, major or critical)",
+            );
+            None
+        }
+        Some(_) => r.opt_word(
+            t,
+            "impact",
+            Impact::parse,
+            &words(&Impact::ALL, Impact::as_str),
+        ),
+    };
+    let severity = r.opt_str(t, "severity");
+    let started = r.req_datetime(t, &span, "started", what);
+    let detected = r.opt_datetime(t, "detected");
+    let resolved = r.opt_datetime(t, "resolved");
+    let template = match Reader::get(t, "template") {
+        None => Some(TemplateKind::Incident),
+        Some(_) => r.opt_word(
+            t,
+            "template",
+            TemplateKind::parse,
+            &words(&TemplateKind::ALL, TemplateKind::as_str),
+        ),
+    };
+    let cause = r.opt_str(t, "cause");
+    let draft = r.opt_bool(t, "draft").unwrap_or(false);
+
+    // Components: a list of ids (level from impact) or a table of id = level.
+    let mut components = Vec::new();
+    let mut seen = HashSet::new();
+    if let Some(v) = Reader::get(t, "components") {
+        let default_level = impact
+            .map(Impact::default_level)
+            .unwrap_or(Level::DegradedPerformance);
+        let level_words: Vec<&str> = Level::ALL
+            .iter()
+            .filter(|l| **l != Level::UnderMaintenance)
+            .map(|l| l.as_str())
+            .collect();
+        if let Some(list) = v.get_ref().as_array() {
+            for item in list.iter() {
+                match item.get_ref().as_str() {
+                    Some(id) => {
+                        if !seen.insert(id.to_string()) {
+                            r.error(
+                                &item.span(),
+                                format!("component \"{id}\" is listed twice"),
+                                "list each component once",
+                            );
+                        } else if check_component(&mut r, config, id, &item.span()) {
+                            components.push(Affected {
+                                id: id.to_string(),
+                                level: default_level,
+                            });
+                        }
+                    }
+                    None => r.error(
+                        &item.span(),
+                        "component ids must be strings",
+                        "write: components = [\"api\", \"auth\"]",
+                    ),
+                }
+            }
+        } else if let Some(tab) = v.get_ref().as_table() {
+            for (k, lv) in tab.iter() {
+                let id: &str = k.get_ref();
+                let known = check_component(&mut r, config, id, &k.span());
+                let level = match lv.get_ref().as_str() {
+                    Some(word) => r.word(
+                        &lv.span(),
+                        id,
+                        word,
+                        |w| Level::parse(w).filter(|l| *l != Level::UnderMaintenance),
+                        &level_words,
+                    ),
+                    None => {
+                        r.error(
+                            &lv.span(),
+                            format!("the level of \"{id}\" must be a string"),
+                            format!("write: {id} = \"major_outage\""),
+                        );
+                        None
+                    }
+                };
+                if let (true, Some(level)) = (known, level) {
+                    seen.insert(id.to_string());
+                    components.push(Affected {
+                        id: id.to_string(),
+                        level,
+                    });
+                }
+            }
+        } else {
+            r.error(
+                &v.span(),
+                "`components` must be a list of ids or a table of id = level",
+                "write: components = [\"api\"]  or a [components] section with api = \"major_outage\"",
+            );
+        }
+    }
+
+    let mut updates = Vec::new();
+    for (u, uspan) in table_array(&mut r, t, "updates") {
+        let what = "an [[updates]] entry";
+        r.deny_unknown(u, UPDATE_KEYS, what);
+        let at = r.req_datetime(u, &uspan, "at", what);
+        let status = match Reader::get(u, "status") {
+            None => {
+                r.error(
+                    &(uspan.start..uspan.start),
+                    format!("{what} is missing required key `status`"),
+                    "add: status = \"investigating\"",
+                );
+                None
+            }
+            Some(_) => r.opt_word(
+                u,
+                "status",
+                UpdateStatus::parse,
+                &words(&UpdateStatus::ALL, UpdateStatus::as_str),
+            ),
+        };
+        let message = r.req_str(u, &uspan, "message", what);
+        let line = r.position(&uspan).0;
+        if let (Some(at), Some(status), Some(message)) = (at, status, message) {
+            updates.push(Update {
+                at,
+                status,
+                message,
+                line,
+            });
+        }
+    }
+    // The timeline is shown in time order whatever order the file uses.
+    updates.sort_by_key(|u| u.at);
+
+    let mut actions = Vec::new();
+    for (a, aspan) in table_array(&mut r, t, "actions") {
+        let what = "an [[actions]] entry";
+        r.deny_unknown(a, ACTION_KEYS, what);
+        let text = r.req_str(a, &aspan, "what", what);
+        let owner = r.opt_str(a, "owner").filter(|o| !o.trim().is_empty());
+        let due = r.opt_date(a, "due");
+        let status = match Reader::get(a, "status") {
+            None => Some(ActionStatus::Planned),
+            Some(_) => r.opt_word(
+                a,
+                "status",
+                ActionStatus::parse,
+                &words(&ActionStatus::ALL, ActionStatus::as_str),
+            ),
+        };
+        let line = r.position(&aspan).0;
+        if let (Some(what), Some(status)) = (text, status) {
+            actions.push(Action {
+                what,
+                owner,
+                due,
+                status,
+                line,
+            });
+        }
+    }
+
+    // Cross-field rules.
+    if let Some(started) = started {
+        if let (Some(res), Some(v)) = (resolved, Reader::get(t, "resolved")) {
+            if res < started {
+                r.error(
+                    &v.span(),
+                    "`resolved` is before `started`",
+                    "an incident cannot end before it starts: check both times and their offsets",
+                );
+            }
+        }
+        if let (Some(det), Some(v)) = (detected, Reader::get(t, "detected")) {
+            if det < started {
+                r.error(
+                    &v.span(),
+                    "`detected` is before `started`",
+                    "`started` is when impact began; move it to or before the detection time",
+                );
+            }
+            if let Some(res) = resolved {
+                if det > res {
+                    r.error(
+                        &v.span(),
+                        "`detected` is after `resolved`",
+                        "check both times and their offsets",
+                    );
+                }
+            }
+        }
+    }
+
+    if diags.len() > before {
+        return None;
+    }
+    Some(Incident {
+        slug: slug?,
+        source: input.rel.to_string(),
+        title: title?,
+        impact: impact?,
+        severity,
+        started: started?,
+        detected: detected.or(started)?,
+        resolved,
+        template: template?,
+        cause,
+        draft,
+        components,
+        updates,
+        actions,
+        body: s.body.to_string(),
+        body_line: s.body_line,
+    })
+}
+
+pub fn parse_maintenance(
+    input: &FileInput,
+    config: &Config,
+    tz: Tz,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Maintenance> {
+    let s = split(input, diags)?;
+    let before = diags.len();
+    let mut r = Reader {
+        file: input.rel,
+        text: s.text,
+        base: s.front_offset,
+        tz,
+        diags,
+    };
+    let doc = r.parse(s.front)?;
+    let span = doc.span();
+    let t = doc.get_ref();
+    let what = "a maintenance file's front matter";
+    r.deny_unknown(t, MAINTENANCE_KEYS, what);
+    let slug = slug_of(&mut r, t, input.stem);
+    let title = r.req_str(t, &span, "title", what);
+    let starts = r.req_datetime(t, &span, "starts", what);
+    let ends = r.req_datetime(t, &span, "ends", what);
+    let status = r.opt_word(
+        t,
+        "status",
+        MaintenanceStatus::parse,
+        &words(&MaintenanceStatus::ALL, MaintenanceStatus::as_str),
+    );
+    let draft = r.opt_bool(t, "draft").unwrap_or(false);
+    let mut components = Vec::new();
+    if let Some(v) = Reader::get(t, "components") {
+        match v.get_ref().as_array() {
+            Some(list) => {
+                for item in list.iter() {
+                    match item.get_ref().as_str() {
+                        Some(id) if components.iter().any(|c| c == id) => r.error(
+                            &item.span(),
+                            format!("component \"{id}\" is listed twice"),
+                            "list each component once",
+                        ),
+                        Some(id) => {
+                            if check_component(&mut r, config, id, &item.span()) {
+                                components.push(id.to_string());
+                            }
+                        }
+                        None => r.error(
+                            &item.span(),
+                            "component ids must be strings",
+                            "write: components = [\"api\"]",
+                        ),
+                    }
+                }
+            }
+            None => r.error(
+                &v.span(),
+                "`components` must be a list of ids",
+                "write: components = [\"api\", \"auth\"]",
+            ),
+        }
+    }
+    if let (Some(a), Some(b), Some(v)) = (starts, ends, Reader::get(t, "ends")) {
+        if b <= a {
+            r.error(
+                &v.span(),
+                "`ends` is not after `starts`",
+                "a maintenance window must end after it starts: check both times and their offsets",
+            );
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    Some(Maintenance {
+        slug: slug?,
+        source: input.rel.to_string(),
+        title: title?,
+        starts: starts?,
+        ends: ends?,
+        components,
+        status,
+        draft,
+        body: s.body.to_string(),
+        body_line: s.body_line,
+    })
+}

@@ -1,0 +1,231 @@
+//! Loading and validation: `site.toml` and every content file into a typed [`Site`],
+//! or every problem found, at once.
+
+pub mod config;
+pub mod content;
+pub mod frontmatter;
+pub mod reader;
+pub mod slug;
+pub mod walk;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{self, Diagnostic};
+use crate::site::{Config, Incident, Maintenance, Site};
+use content::FileInput;
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Keep drafts in the site.
+    pub drafts: bool,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+}
+
+/// The result of loading: the site when there were no errors, and every diagnostic.
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn incidents_dir(root: &Path) -> PathBuf {
+    root.join("content").join("incidents")
+}
+pub fn maintenance_dir(root: &Path) -> PathBuf {
+    root.join("content").join("maintenance")
+}
+
+fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Option<Config> {
+    let path = root.join(config::FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(config::FILE, 0, 0, format!("cannot read {}: {e}", path.display()))
+                    .with_help("run statusgen in a site folder, pass --root DIR, or create one with `statusgen init`"),
+            );
+            return None;
+        }
+    };
+    let text = match frontmatter::decode(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(config::FILE, e.line(), 1, e.message()).with_help(e.help()),
+            );
+            return None;
+        }
+    };
+    let mut config = config::parse(text, diags)?;
+    if let Some(url) = &opts.base_url {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            config.base_url = crate::render::urls::Urls::new(url).base().to_string();
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    "--base-url",
+                    0,
+                    0,
+                    format!("\"{url}\" is not an absolute http(s) URL"),
+                )
+                .with_help("pass it like --base-url https://acme.github.io/status/"),
+            );
+        }
+    }
+    Some(config)
+}
+
+fn parse_all<T: Send>(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    parse: impl Fn(&FileInput, &mut Vec<Diagnostic>) -> Option<T> + Sync,
+) -> Vec<T> {
+    let files = walk::markdown_files(root, dir, diags);
+    let results: Vec<(Option<T>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let item = match std::fs::read(&f.path) {
+                Ok(bytes) => {
+                    let stem = f
+                        .path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    parse(
+                        &FileInput {
+                            rel: &f.rel,
+                            stem: &stem,
+                            bytes: &bytes,
+                        },
+                        &mut d,
+                    )
+                }
+                Err(e) => {
+                    d.push(Diagnostic::error(
+                        &f.rel,
+                        0,
+                        0,
+                        format!("cannot read file: {e}"),
+                    ));
+                    None
+                }
+            };
+            (item, d)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    for (item, d) in results {
+        diags.extend(d);
+        out.extend(item);
+    }
+    out
+}
+
+/// Reports every slug used by more than one file of the same kind.
+fn duplicate_slugs<'a>(
+    items: impl Iterator<Item = (&'a str, &'a str)>,
+    kind: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for (slug, source) in items {
+        if let Some(prev) = first.get(slug) {
+            diags.push(
+                Diagnostic::error(
+                    source,
+                    0,
+                    0,
+                    format!("{kind} slug \"{slug}\" is already used by {prev}"),
+                )
+                .with_help(
+                    "slugs must be unique: rename one of the files or set a different `slug`",
+                ),
+            );
+        } else {
+            first.insert(slug, source);
+        }
+    }
+}
+
+/// Loads and validates a site. Drafts are dropped unless `opts.drafts`.
+pub fn load_site(root: &Path, opts: &LoadOptions) -> Loaded {
+    let mut diags = Vec::new();
+    let config = read_config(root, opts, &mut diags);
+    // Content is checked even when site.toml has problems, so one run shows everything.
+    let fallback;
+    let cfg = match &config {
+        Some(c) => c,
+        None => {
+            fallback = Config {
+                title: String::new(),
+                base_url: "http://localhost/".into(),
+                description: String::new(),
+                timezone: chrono_tz::Tz::UTC,
+                language: "en".into(),
+                theme: "default".into(),
+                uptime: crate::site::UptimeConfig {
+                    days: 90,
+                    slo: 99.9,
+                    partial_outage_weight: 0.3,
+                    count_maintenance: false,
+                },
+                feeds: crate::site::FeedsConfig { limit: 50 },
+                postmortem: crate::site::PostmortemConfig { due_hours: 72 },
+                components: Vec::new(),
+            };
+            &fallback
+        }
+    };
+    let tz = cfg.timezone;
+    let mut incidents: Vec<Incident> = parse_all(root, &incidents_dir(root), &mut diags, |f, d| {
+        content::parse_incident(f, cfg, tz, d)
+    });
+    let mut maintenance: Vec<Maintenance> =
+        parse_all(root, &maintenance_dir(root), &mut diags, |f, d| {
+            content::parse_maintenance(f, cfg, tz, d)
+        });
+    duplicate_slugs(
+        incidents
+            .iter()
+            .map(|i| (i.slug.as_str(), i.source.as_str())),
+        "incident",
+        &mut diags,
+    );
+    duplicate_slugs(
+        maintenance
+            .iter()
+            .map(|m| (m.slug.as_str(), m.source.as_str())),
+        "maintenance",
+        &mut diags,
+    );
+
+    diag::sort(&mut diags);
+    let failed = config.is_none() || diags.iter().any(Diagnostic::is_error);
+    if failed {
+        return Loaded {
+            site: None,
+            diagnostics: diags,
+        };
+    }
+    if !opts.drafts {
+        incidents.retain(|i| !i.draft);
+        maintenance.retain(|m| !m.draft);
+    }
+    incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
+    maintenance.sort_by(|a, b| b.starts.cmp(&a.starts).then_with(|| a.slug.cmp(&b.slug)));
+    let site = Site {
+        root: root.to_path_buf(),
+        config: config.expect("checked above"),
+        incidents,
+        maintenance,
+    };
+    Loaded {
+        site: Some(site),
+        diagnostics: diags,
+    }
+}

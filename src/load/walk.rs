@@ -1,0 +1,121 @@
+//! Finding content files: Markdown files under a folder, sub-folders included, in a
+//! stable order. Symlinks are followed only when they resolve inside the site root.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// A content file found on disk.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Relative to the site root, `/`-separated.
+    pub rel: String,
+}
+
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Editors' swap, backup and lock files, and hidden files, are never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+/// Markdown files below `dir` (which may be missing), sorted by relative path.
+pub fn markdown_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    let mut out = Vec::new();
+    if !dir.exists() {
+        return out;
+    }
+    let canon_root = match root.canonicalize() {
+        Ok(r) => r,
+        Err(_) => return out,
+    };
+    let mut visited = HashSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        if let Ok(c) = d.canonicalize() {
+            if !visited.insert(c) {
+                continue;
+            }
+        }
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    rel_path(root, &d),
+                    0,
+                    0,
+                    format!("cannot read folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if is_ignored_name(&name) {
+                continue;
+            }
+            let path = e.path();
+            let rel = rel_path(root, &path);
+            let Ok(ft) = e.file_type() else { continue };
+            let (is_dir, is_file) = if ft.is_symlink() {
+                match path.canonicalize() {
+                    Ok(target) if target.starts_with(&canon_root) => {
+                        (target.is_dir(), target.is_file())
+                    }
+                    Ok(target) => {
+                        diags.push(
+                            Diagnostic::error(
+                                &rel,
+                                0,
+                                0,
+                                format!(
+                                    "symlink leads outside the site root, to {}",
+                                    target.display()
+                                ),
+                            )
+                            .with_help("copy the file into the site instead of linking to it"),
+                        );
+                        continue;
+                    }
+                    Err(_) => {
+                        diags.push(
+                            Diagnostic::error(
+                                &rel,
+                                0,
+                                0,
+                                "symlink leads nowhere (its target does not exist)",
+                            )
+                            .with_help(
+                                "remove the broken link or point it at a file inside the site",
+                            ),
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                (ft.is_dir(), ft.is_file())
+            };
+            if is_dir {
+                stack.push(path);
+            } else if is_file && name.to_ascii_lowercase().ends_with(".md") {
+                out.push(Found { path, rel });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out
+}

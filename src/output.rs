@@ -1,0 +1,290 @@
+//! Writing the built site: a complete new tree is written beside the output folder and
+//! swapped in, so a reader (or a failed build) never sees a half-written site. Nothing
+//! outside the output folder is written or deleted.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::render::OutputFile;
+
+/// A file statusgen puts in every output folder, so it only ever replaces folders it wrote.
+pub const MARKER: &str = ".statusgen";
+const MARKER_TEXT: &str =
+    "This folder is written by `statusgen build` and replaced on every build.\n";
+
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error("refusing to write to {out}: it is, or contains, {what} ({path})")]
+    Dangerous {
+        out: PathBuf,
+        what: &'static str,
+        path: PathBuf,
+    },
+    #[error(
+        "refusing to replace {0}: it exists, is not empty and was not written by statusgen (no {MARKER} file); remove it or choose another --output"
+    )]
+    Foreign(PathBuf),
+    #[error("{0} exists and is not a folder")]
+    NotADir(PathBuf),
+    #[error("invalid output path {0}")]
+    BadPath(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// An absolute, lexically normalised path (the folder may not exist yet).
+fn absolute(p: &Path) -> Result<PathBuf, OutputError> {
+    let raw = std::path::absolute(p).map_err(io(p))?;
+    let mut abs = PathBuf::new();
+    for c in raw.components() {
+        match c {
+            Component::ParentDir => {
+                abs.pop();
+            }
+            Component::CurDir => {}
+            other => abs.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so `out` and `root` compare truly.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    Ok(out)
+}
+
+/// Refuses an output folder that is, or contains, the site root or its content folder.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
+    let out_abs = absolute(out)?;
+    let root_abs = absolute(root)?;
+    let content_abs = root_abs.join("content");
+    for (what, path) in [
+        ("the site root", &root_abs),
+        ("the content folder", &content_abs),
+    ] {
+        if path.starts_with(&out_abs) {
+            return Err(OutputError::Dangerous {
+                out: out.to_path_buf(),
+                what,
+                path: path.clone(),
+            });
+        }
+    }
+    if out_abs.starts_with(&content_abs) {
+        return Err(OutputError::Dangerous {
+            out: out.to_path_buf(),
+            what: "a place inside the content folder",
+            path: content_abs,
+        });
+    }
+    if out_abs.parent().is_none() {
+        return Err(OutputError::BadPath(out.display().to_string()));
+    }
+    match std::fs::symlink_metadata(&out_abs) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+            return Err(OutputError::NotADir(out.to_path_buf()));
+        }
+        Ok(_) => {
+            let empty = std::fs::read_dir(&out_abs)
+                .map_err(io(&out_abs))?
+                .next()
+                .is_none();
+            if !empty && !out_abs.join(MARKER).is_file() {
+                return Err(OutputError::Foreign(out.to_path_buf()));
+            }
+        }
+        Err(_) => {}
+    }
+    Ok(())
+}
+
+/// A relative `/`-separated output path made safe to join under the output folder.
+fn safe_rel(path: &str) -> Result<PathBuf, OutputError> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(p.to_path_buf())
+    } else {
+        Err(OutputError::BadPath(path.to_string()))
+    }
+}
+
+/// Writes `files` as the complete new content of `out`, atomically.
+pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    check_output_dir(root, out)?;
+    let out_abs = absolute(out)?;
+    let parent = out_abs
+        .parent()
+        .ok_or_else(|| OutputError::BadPath(out.display().to_string()))?;
+    std::fs::create_dir_all(parent).map_err(io(parent))?;
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.statusgen-new-{pid}"));
+    let old = parent.join(format!(".{name}.statusgen-old-{pid}"));
+    let result = stage(&staging, files).and_then(|()| swap(&staging, &out_abs, &old));
+    if result.is_err() {
+        // Only our own staging folder is ever removed on failure.
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
+    if staging.exists() {
+        std::fs::remove_dir_all(staging).map_err(io(staging))?;
+    }
+    std::fs::create_dir_all(staging).map_err(io(staging))?;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut rels = Vec::with_capacity(files.len());
+    for f in files {
+        let rel = safe_rel(&f.path)?;
+        if let Some(d) = rel.parent() {
+            dirs.push(d.to_path_buf());
+        }
+        rels.push(rel);
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        let p = staging.join(d);
+        std::fs::create_dir_all(&p).map_err(io(&p))?;
+    }
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .zip(rels.par_iter())
+        .try_for_each(|(f, rel)| {
+            let p = staging.join(rel);
+            let mut file = std::fs::File::create(&p).map_err(io(&p))?;
+            file.write_all(&f.bytes).map_err(io(&p))
+        })?;
+    let marker = staging.join(MARKER);
+    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))
+}
+
+fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
+    if out.exists() {
+        if old.exists() {
+            std::fs::remove_dir_all(old).map_err(io(old))?;
+        }
+        std::fs::rename(out, old).map_err(io(out))?;
+        if let Err(e) = std::fs::rename(staging, out) {
+            // Put the previous site back before reporting.
+            let _ = std::fs::rename(old, out);
+            return Err(OutputError::Io {
+                path: out.to_path_buf(),
+                source: e,
+            });
+        }
+        std::fs::remove_dir_all(old).map_err(io(old))?;
+    } else {
+        std::fs::rename(staging, out).map_err(io(out))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(matches!(
+            check_output_dir(&root, &root),
+            Err(OutputError::Dangerous { .. })
+        ));
+        assert!(matches!(
+            check_output_dir(&root, tmp.path()),
+            Err(OutputError::Dangerous { .. })
+        ));
+        assert!(matches!(
+            check_output_dir(&root, &root.join("content")),
+            Err(OutputError::Dangerous { .. })
+        ));
+        assert!(matches!(
+            check_output_dir(&root, &root.join("content/x")),
+            Err(OutputError::Dangerous { .. })
+        ));
+        assert!(matches!(
+            check_output_dir(&root, &root.join("public/../")),
+            Err(OutputError::Dangerous { .. })
+        ));
+        assert!(check_output_dir(&root, &root.join("public")).is_ok());
+        let foreign = tmp.path().join("home");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        assert!(matches!(
+            check_output_dir(&root, &foreign),
+            Err(OutputError::Foreign(_))
+        ));
+    }
+
+    #[test]
+    fn writes_and_replaces_atomically() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        write_site(
+            &root,
+            &out,
+            &[
+                OutputFile::new("a/index.html", "one"),
+                OutputFile::new("b.txt", "b"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "one"
+        );
+        write_site(&root, &out, &[OutputFile::new("a/index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("b.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(safe_rel("../x").is_err());
+        assert!(safe_rel("/etc/passwd").is_err());
+        assert!(safe_rel("a/./b").is_ok());
+    }
+}
