@@ -69,11 +69,11 @@ pub fn build_in_memory(
     opts: &LoadOptions,
     now: DateTime<Utc>,
 ) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let loaded = load_site(root, opts);
+    let loaded = timed("load", || load_site(root, opts));
     let Some(site) = loaded.site else {
         return Err(loaded.diagnostics);
     };
-    let files = render_site(&site, now)?;
+    let files = timed("render", || render_site(&site, now))?;
     Ok((site, files, loaded.diagnostics))
 }
 
@@ -103,7 +103,8 @@ pub fn build(
 ) -> Result<BuildSummary, BuildError> {
     crate::output::check_output_dir(root, output).map_err(BuildError::Output)?;
     let (site, files, warnings) = build_in_memory(root, opts, now).map_err(BuildError::Content)?;
-    crate::output::write_site(root, output, &files).map_err(BuildError::Output)?;
+    timed("write", || crate::output::write_site(root, output, &files))
+        .map_err(BuildError::Output)?;
     Ok(BuildSummary {
         incidents: site.incidents.len(),
         maintenance: site.maintenance.len(),
@@ -111,4 +112,19 @@ pub fn build(
         output: output.to_path_buf(),
         warnings,
     })
+}
+
+/// Runs a stage, printing its wall time to stderr when `STATUSGEN_TIMINGS` is set
+/// (for profiling builds; the output never depends on it).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    if std::env::var_os("STATUSGEN_TIMINGS").is_none() {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!(
+        "timing: {stage}: {:.1} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    out
 }

@@ -39,18 +39,7 @@ pub fn sitemap(urls: &Urls, files: &[OutputFile]) -> Vec<OutputFile> {
 }
 
 fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::xml::html_escape(s)
 }
 
 #[cfg(test)]
@@ -114,7 +103,7 @@ mod tests {
                 quick_xml::events::Event::GeneralRef(r) => {
                     let name = &r[..];
                     text.push_str(match name {
-                        "apos" => "'",
+                        "apos" | "#39" => "'",
                         "amp" => "&",
                         other => other,
                     });

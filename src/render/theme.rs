@@ -459,20 +459,10 @@ fn path_has_symlink(root: &Path, path: &Path) -> bool {
     false
 }
 
-/// Escapes for HTML text and quoted attributes (and XML).
+/// Escapes for HTML text and quoted attributes (and XML); the one escaper of the crate,
+/// which also drops the control characters that neither HTML nor XML 1.0 allow.
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::render::xml::html_escape(input)
 }
 
 /// The error and its causes on one line each, as Tera nests them.

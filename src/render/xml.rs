@@ -49,11 +49,9 @@ fn md_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Markdown rendered to HTML with raw HTML sanitised, for feed content.
+/// Markdown rendered and sanitised exactly as on the pages, for feed content.
 pub fn markdown_to_html(md: &str) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&clean(md), md_options()));
-    ammonia::clean(&html)
+    crate::render::markdown::render_markdown(&clean(md)).html
 }
 
 /// Markdown reduced to readable plain text (for calendars and the JSON API):
