@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
 use crate::load::{LoadOptions, load_site};
-use crate::model::uptime;
+use crate::model::{metrics, uptime};
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
 use crate::render::{OutputFile, api, badge, feeds, html, ics, sitemap};
@@ -26,7 +26,8 @@ pub fn render_with_theme(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // Derived once, read by every renderer.
     let figures = uptime::component_figures(site, now);
-    let mut files = html::render_pages(site, now, theme)?;
+    let metrics = metrics::metrics(site, now);
+    let mut files = html::render_pages(site, now, theme, &figures, &metrics)?;
     files.extend(theme.static_files());
     files.extend(feeds::render_feeds(site, now));
     files.push(ics::render_ics(site, now));

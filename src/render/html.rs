@@ -1,8 +1,11 @@
-//! The HTML pages: status (index), incidents, history, maintenance and 404.
+//! The HTML pages: status (index), incidents, history, maintenance and 404; the uptime
+//! and component pages live in `uptime_pages`.
 //!
 //! Every page gets a context built here in Rust: times already formatted in the
 //! site timezone, every URL already built with [`Urls`], levels already worded.
 //! Templates only lay things out, so a site's override cannot get the logic wrong.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -11,10 +14,13 @@ use serde::Serialize;
 
 use crate::diag::Diagnostic;
 use crate::model::level::Level;
+use crate::model::metrics::Metrics;
 use crate::model::status;
+use crate::model::uptime::ComponentFigures;
 use crate::render::OutputFile;
 use crate::render::markdown::{Heading, render_markdown};
 use crate::render::theme::Theme;
+use crate::render::uptime_pages::{self, Spans};
 use crate::render::urls::Urls;
 use crate::site::{Incident, Maintenance, Site, Update};
 
@@ -78,12 +84,14 @@ impl From<Level> for LevelCtx {
     }
 }
 
-/// A room for the uptime bar and 90-day figure of a component row. The uptime
-/// model fills it; until then it stays `None` and the theme shows nothing.
+/// The uptime bar and 90-day figure of a component row (see `uptime_pages`).
 #[derive(Debug, Clone, Serialize)]
 pub struct UptimeRow {
-    /// "99.97%"
-    pub percent: String,
+    /// "99.972%"; `None` when the window has no length yet (no made-up 100 %).
+    pub percent: Option<String>,
+    /// What the figure covers: "last 90 days", or "since 3 Mar 2026".
+    pub period: String,
+    /// Marks in the bar (`[uptime].days`).
     pub window_days: u32,
     pub days: Vec<UptimeDay>,
 }
@@ -91,10 +99,13 @@ pub struct UptimeRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct UptimeDay {
     pub date: DateCtx,
-    /// CSS class: `operational`, `degraded_performance`, ..., `no_data`.
+    /// CSS class suffix: `ok`, `minor`, `partial`, `major`, `none` (no data).
     pub level: String,
-    /// Tooltip / accessible text, e.g. "14 Mar 2026: 99.2% (12 min down)".
+    /// Accessible name and tooltip, e.g.
+    /// "2 Mar 2026: 97.916% available, 30 min down. Incident: Authentication API outage".
     pub label: String,
+    /// The first incident of the day, when there is one.
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -439,17 +450,45 @@ fn latest(updates: &[Update]) -> Option<&Update> {
 }
 
 /// Renders every HTML page of the site, sorted by path.
+/// `figures` and `metrics` are computed once by the build (`uptime::component_figures`,
+/// `metrics::metrics`) and shared with the other renderers.
 pub fn render_pages(
     site: &Site,
     now: DateTime<Utc>,
     theme: &Theme,
+    figures: &[ComponentFigures],
+    metrics: &Metrics,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let kit = PageKit::new(site, now, theme);
     let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
+    let by_component = uptime_pages::incidents_by_component(&site.config.components, &incidents);
+    let spans: BTreeMap<String, Spans> = by_component
+        .iter()
+        .map(|(id, list)| (id.clone(), Spans::new(list, now)))
+        .collect();
 
     let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
-    results.push(index_page(&kit, theme, &incidents));
+    results.push(index_page(&kit, theme, &incidents, figures, &spans));
+    results.push(uptime_pages::uptime_page(
+        &kit, theme, figures, &spans, metrics,
+    ));
+    let no_incidents: Vec<&Incident> = Vec::new();
+    let empty_spans = Spans::new(&[], now);
+    results.extend(
+        figures
+            .par_iter()
+            .flat_map_iter(|f| {
+                uptime_pages::component_pages(
+                    &kit,
+                    theme,
+                    f,
+                    by_component.get(&f.id).unwrap_or(&no_incidents),
+                    spans.get(&f.id).unwrap_or(&empty_spans),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     results.extend(
         incidents
             .par_iter()
@@ -490,6 +529,8 @@ fn index_page(
     kit: &PageKit,
     theme: &Theme,
     incidents: &[&Incident],
+    figures: &[ComponentFigures],
+    spans: &BTreeMap<String, Spans>,
 ) -> Result<OutputFile, Diagnostic> {
     let site = kit.site;
     let now = kit.now;
@@ -510,7 +551,10 @@ fn index_page(
             description: c.description.clone(),
             level: (*level).into(),
             url: kit.urls.component(&c.id),
-            uptime: None,
+            uptime: figures.iter().find(|f| f.id == c.id).and_then(|f| {
+                let s = spans.get(&f.id)?;
+                Some(uptime_pages::uptime_row(kit, f, s))
+            }),
         };
         let existing = match &c.group {
             Some(g) => sections
@@ -858,7 +902,9 @@ pub(crate) mod tests {
 
     fn render(site: &Site) -> Vec<OutputFile> {
         let theme = Theme::builtin().expect("theme");
-        render_pages(site, now(), &theme).expect("renders")
+        let figures = crate::model::uptime::component_figures(site, now());
+        let metrics = crate::model::metrics::metrics(site, now());
+        render_pages(site, now(), &theme, &figures, &metrics).expect("renders")
     }
 
     fn text(files: &[OutputFile], path: &str) -> String {
@@ -877,12 +923,15 @@ pub(crate) mod tests {
             paths,
             [
                 "404.html",
+                "components/api/index.html",
+                "components/auth/index.html",
                 "history/index.html",
                 "incidents/2026-03-02-auth-outage/index.html",
                 "incidents/2026-03-14-api-latency/index.html",
                 "index.html",
                 "maintenance/cache-flush/index.html",
                 "maintenance/db-upgrade/index.html",
+                "uptime/index.html",
             ]
         );
         for f in &files {
@@ -955,9 +1004,9 @@ pub(crate) mod tests {
         assert!(html.contains(
             "<time datetime=\"2026-03-14T12:00:00Z\">14 Mar 2026, 13:00 CET (UTC+01:00)</time>"
         ));
-        // No uptime figures until the uptime model provides them.
-        assert!(!html.contains("uptime-bar"));
-        assert!(!html.contains('%'));
+        // Each row has its bar and 90-day figure; the legend explains the colours.
+        assert_eq!(html.matches("class=\"marks bar\"").count(), 2);
+        assert!(html.contains("class=\"legend\""));
     }
 
     #[test]
@@ -1153,8 +1202,10 @@ pub(crate) mod tests {
         )
         .expect("write");
         let theme = Theme::load(dir.path(), "default").expect("parses");
-        let err =
-            render_pages(&test_site("https://status.acme.com/"), now(), &theme).expect_err("fails");
+        let site = test_site("https://status.acme.com/");
+        let figures = crate::model::uptime::component_figures(&site, now());
+        let metrics = crate::model::metrics::metrics(&site, now());
+        let err = render_pages(&site, now(), &theme, &figures, &metrics).expect_err("fails");
         assert_eq!(
             err.len(),
             1,

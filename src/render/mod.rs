@@ -9,6 +9,7 @@ pub mod ics;
 pub mod markdown;
 pub mod sitemap;
 pub mod theme;
+pub mod uptime_pages;
 pub mod urls;
 pub mod xml;
 

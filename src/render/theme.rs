@@ -33,11 +33,13 @@ macro_rules! embed_static {
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
     "404.html",
     "base.html",
+    "component.html",
     "history.html",
     "incident.html",
     "index.html",
     "macros.html",
     "maintenance.html",
+    "uptime.html",
 );
 
 /// The built-in theme's static assets, copied to the output root.
