@@ -100,6 +100,16 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
         .replace(r#" style="text-align: center""#, r#" class="align-center""#)
         .replace(r#" style="text-align: right""#, r#" class="align-right""#);
     let html = SANITIZER.clean(&raw).to_string();
+    // Wide tables and code scroll sideways on phones; a scrollable region must be
+    // reachable by keyboard (WCAG 2.1.1). After sanitising, every `<table>`/`<pre>` left
+    // is a real tag: text that spelled them is escaped by then.
+    let html = html
+        .replace(
+            "<table>",
+            r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>"#,
+        )
+        .replace("</table>", "</table></div>")
+        .replace("<pre>", r#"<pre tabindex="0">"#);
     RenderedMarkdown { html, headings }
 }
 
