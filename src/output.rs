@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::render::OutputFile;
@@ -160,22 +161,33 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         std::fs::remove_dir_all(staging).map_err(io(staging))?;
     }
     std::fs::create_dir_all(staging).map_err(io(staging))?;
-    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     let mut rels = Vec::with_capacity(files.len());
     for f in files {
         let rel = safe_rel(&f.path)?;
-        if let Some(d) = rel.parent() {
-            dirs.push(d.to_path_buf());
+        for d in rel.ancestors().skip(1) {
+            if d.as_os_str().is_empty() || !dirs.insert(d.to_path_buf()) {
+                break;
+            }
         }
         rels.push(rel);
     }
-    dirs.sort();
-    dirs.dedup();
+    // Folders level by level, each level in parallel: with thousands of incident
+    // folders, creating them one by one is a large share of the write.
+    let mut by_depth: Vec<Vec<&PathBuf>> = Vec::new();
     for d in &dirs {
-        let p = staging.join(d);
-        std::fs::create_dir_all(&p).map_err(io(&p))?;
+        let depth = d.components().count();
+        if by_depth.len() < depth {
+            by_depth.resize_with(depth, Vec::new);
+        }
+        by_depth[depth - 1].push(d);
     }
-    use rayon::prelude::*;
+    for level in &by_depth {
+        level.par_iter().try_for_each(|d| {
+            let p = staging.join(d);
+            std::fs::create_dir(&p).map_err(io(&p))
+        })?;
+    }
     files
         .par_iter()
         .zip(rels.par_iter())
@@ -186,6 +198,19 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
         })?;
     let marker = staging.join(MARKER);
     std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))
+}
+
+/// Removes a folder statusgen wrote, in parallel. Symlinks inside are removed, never followed.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
@@ -202,7 +227,7 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
                 source: e,
             });
         }
-        std::fs::remove_dir_all(old).map_err(io(old))?;
+        remove_tree(old).map_err(io(old))?;
     } else {
         std::fs::rename(staging, out).map_err(io(out))?;
     }
