@@ -91,6 +91,15 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
         i = j + 1;
     }
 
+    // Raw HTML needs the full sanitiser. Without it, pulldown-cmark's own output is
+    // escaped markup and only the link and image targets need a check, which is far
+    // cheaper than parsing the HTML again (most post-mortems have no raw HTML).
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    if !has_raw_html {
+        events = safe_links(events);
+    }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     // Column alignment comes out as inline style, which the sanitiser removes;
@@ -99,7 +108,11 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
         .replace(r#" style="text-align: left""#, r#" class="align-left""#)
         .replace(r#" style="text-align: center""#, r#" class="align-center""#)
         .replace(r#" style="text-align: right""#, r#" class="align-right""#);
-    let html = SANITIZER.clean(&raw).to_string();
+    let html = if has_raw_html {
+        SANITIZER.clean(&raw).to_string()
+    } else {
+        raw
+    };
     // Wide tables and code scroll sideways on phones; a scrollable region must be
     // reachable by keyboard (WCAG 2.1.1). After sanitising, every `<table>`/`<pre>` left
     // is a real tag: text that spelled them is escaped by then.
@@ -111,6 +124,58 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
         .replace("</table>", "</table></div>")
         .replace("<pre>", r#"<pre tabindex="0">"#);
     RenderedMarkdown { html, headings }
+}
+
+/// Link and image targets with a scheme other than http, https or mailto (such as
+/// `javascript:`) lose their target, as the sanitiser would remove them; links get the
+/// same `rel` the sanitiser adds.
+fn safe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut in_image = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                let mut a = String::from("<a");
+                if url_is_safe(&dest_url) {
+                    a.push_str(" href=\"");
+                    pulldown_cmark_escape::escape_href(&mut a, &dest_url).ok();
+                    a.push('"');
+                }
+                if !title.is_empty() {
+                    a.push_str(" title=\"");
+                    a.push_str(&crate::render::xml::html_escape(&title));
+                    a.push('"');
+                }
+                a.push_str(" rel=\"noopener noreferrer\">");
+                out.push(Event::InlineHtml(CowStr::from(a)));
+            }
+            Event::End(TagEnd::Link) => out.push(Event::InlineHtml(CowStr::from("</a>"))),
+            Event::Start(Tag::Image { dest_url, .. }) if !url_is_safe(&dest_url) => {
+                // Keep the alt text as plain text; drop the image.
+                in_image += 1;
+            }
+            Event::End(TagEnd::Image) if in_image > 0 => in_image -= 1,
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// True for relative URLs and the schemes the sanitiser allows.
+fn url_is_safe(url: &str) -> bool {
+    let trimmed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match trimmed.find(|c: char| c == ':' || c == '/' || c == '?' || c == '#') {
+        Some(i) if trimmed.as_bytes()[i] == b':' => {
+            let scheme = trimmed[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -195,6 +260,54 @@ mod tests {
 
     fn html(md: &str) -> String {
         render_markdown(md).html
+    }
+
+    #[test]
+    fn links_without_raw_html_are_checked_too() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x]( JaVaScRiPt:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "[x](java\tscript:alert(1))",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+            "![img](javascript:alert(1))",
+            "[x][r]\n\n[r]: vbscript:msgbox",
+        ] {
+            let out = html(md);
+            for attr in ["href=\"", "src=\""] {
+                for (i, _) in out.match_indices(attr) {
+                    let value = out[i + attr.len()..]
+                        .split('"')
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase();
+                    assert!(
+                        !value.contains("script:") && !value.starts_with("data:"),
+                        "{md} -> {out}"
+                    );
+                }
+            }
+        }
+        let out =
+            html("[ok](https://example.com/a?b=1&c=2 \"T\") and <https://x.test> and [rel](../x)");
+        assert!(out.contains(r#"<a href="https://example.com/a?b=1&amp;c=2" title="T" rel="noopener noreferrer">ok</a>"#), "{out}");
+        assert!(out.contains(r#"href="../x""#), "{out}");
+        assert_eq!(html("![alt text](javascript:x)"), "<p>alt text</p>\n");
+    }
+
+    #[test]
+    fn both_paths_agree_on_plain_links() {
+        // The same link rendered with and without raw HTML elsewhere in the body.
+        let plain = html("[a](https://x.test/)");
+        let mixed = html("[a](https://x.test/) <b>b</b>");
+        assert!(
+            plain.contains(r#"<a href="https://x.test/" rel="noopener noreferrer">a</a>"#),
+            "{plain}"
+        );
+        assert!(
+            mixed.contains(r#"<a href="https://x.test/" rel="noopener noreferrer">a</a>"#),
+            "{mixed}"
+        );
     }
 
     /// No executable content or handler may survive, whatever the spelling.
