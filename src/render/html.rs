@@ -468,41 +468,53 @@ pub fn render_pages(
         .map(|(id, list)| (id.clone(), Spans::new(list, now)))
         .collect();
 
-    let mut results: Vec<Result<OutputFile, Diagnostic>> = Vec::new();
-    results.push(index_page(&kit, theme, &incidents, figures, &spans));
-    results.push(uptime_pages::uptime_page(
-        &kit, theme, figures, &spans, metrics,
-    ));
     let no_incidents: Vec<&Incident> = Vec::new();
     let empty_spans = Spans::new(&[], now);
-    results.extend(
-        figures
-            .par_iter()
-            .flat_map_iter(|f| {
-                uptime_pages::component_pages(
-                    &kit,
-                    theme,
-                    f,
-                    by_component.get(&f.id).unwrap_or(&no_incidents),
-                    spans.get(&f.id).unwrap_or(&empty_spans),
-                )
-            })
-            .collect::<Vec<_>>(),
+    // The site-wide pages and the per-item pages render side by side: the uptime page
+    // alone is worth a core for a while on long histories.
+    let (mut results, per_item) = rayon::join(
+        || {
+            let (mut pages, components) = rayon::join(
+                || {
+                    vec![
+                        index_page(&kit, theme, &incidents, figures, &spans),
+                        uptime_pages::uptime_page(&kit, theme, figures, &spans, metrics),
+                        not_found_page(&kit, theme),
+                    ]
+                },
+                || {
+                    figures
+                        .par_iter()
+                        .flat_map_iter(|f| {
+                            uptime_pages::component_pages(
+                                &kit,
+                                theme,
+                                f,
+                                by_component.get(&f.id).unwrap_or(&no_incidents),
+                                spans.get(&f.id).unwrap_or(&empty_spans),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                },
+            );
+            pages.extend(components);
+            pages.extend(history_pages(&kit, theme, &incidents));
+            pages
+        },
+        || {
+            let mut pages: Vec<Result<OutputFile, Diagnostic>> = incidents
+                .par_iter()
+                .map(|i| incident_page(&kit, theme, i))
+                .collect();
+            pages.par_extend(
+                site.maintenance
+                    .par_iter()
+                    .map(|m| maintenance_page(&kit, theme, m)),
+            );
+            pages
+        },
     );
-    results.extend(
-        incidents
-            .par_iter()
-            .map(|i| incident_page(&kit, theme, i))
-            .collect::<Vec<_>>(),
-    );
-    results.extend(history_pages(&kit, theme, &incidents));
-    results.extend(
-        site.maintenance
-            .par_iter()
-            .map(|m| maintenance_page(&kit, theme, m))
-            .collect::<Vec<_>>(),
-    );
-    results.push(not_found_page(&kit, theme));
+    results.extend(per_item);
 
     let mut files = Vec::with_capacity(results.len());
     let mut diags: Vec<Diagnostic> = Vec::new();
