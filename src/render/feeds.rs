@@ -594,7 +594,7 @@ pub(crate) mod tests {
             "Fixed &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &amp;amp; done."
         ));
         assert!(rss.contains("<pubDate>Sat, 14 Mar 2026 10:06:00 +0000</pubDate>"));
-        assert!(rss.contains("2026-03-14 11:06 CET (UTC+01:00)"));
+        assert!(rss.contains("14 Mar 2026, 11:06 CET (UTC+01:00)"));
         assert!(!rss.contains("href=\"/"));
     }
 

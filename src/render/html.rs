@@ -281,18 +281,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn time(&self, t: DateTime<Utc>) -> TimeCtx {
-        let local = t.with_timezone(&self.tz);
-        let abbr = local.format("%Z").to_string();
-        let offset = local.format("%:z").to_string();
-        let base = local.format("%-d %b %Y, %H:%M").to_string();
-        // Zones without a letter abbreviation print "+03"; UTC needs no offset.
-        let display = if abbr == "UTC" && offset == "+00:00" {
-            format!("{base} UTC")
-        } else if abbr.starts_with(['+', '-']) {
-            format!("{base} (UTC{offset})")
-        } else {
-            format!("{base} {abbr} (UTC{offset})")
-        };
+        let display = crate::render::xml::local_time(t, self.tz);
         TimeCtx {
             display,
             datetime: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

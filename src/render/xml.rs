@@ -108,16 +108,20 @@ pub fn markdown_to_plain(md: &str) -> String {
     clean(out.trim()).into_owned()
 }
 
-/// An instant as people read it on the page: site-local time with zone and UTC offset,
-/// e.g. `2026-03-14 10:36 CET (UTC+01:00)`.
+/// An instant as people read it, on pages and in feeds: site-local time with the zone
+/// and its UTC offset, e.g. `14 Mar 2026, 10:36 CET (UTC+01:00)`.
 pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
     let local = t.with_timezone(&tz);
     let abbr = local.format("%Z").to_string();
     let offset = local.format("%:z").to_string();
-    if abbr.starts_with(['+', '-']) || abbr.is_empty() {
-        format!("{} (UTC{offset})", local.format("%Y-%m-%d %H:%M"))
+    let base = local.format("%-d %b %Y, %H:%M").to_string();
+    // Zones without a letter abbreviation print "+03"; UTC needs no offset.
+    if abbr == "UTC" && offset == "+00:00" {
+        format!("{base} UTC")
+    } else if abbr.starts_with(['+', '-']) || abbr.is_empty() {
+        format!("{base} (UTC{offset})")
     } else {
-        format!("{} {abbr} (UTC{offset})", local.format("%Y-%m-%d %H:%M"))
+        format!("{base} {abbr} (UTC{offset})")
     }
 }
 
@@ -191,7 +195,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 3, 14, 9, 36, 0).unwrap();
         assert_eq!(
             local_time(t, chrono_tz::Europe::Berlin),
-            "2026-03-14 10:36 CET (UTC+01:00)"
+            "14 Mar 2026, 10:36 CET (UTC+01:00)"
         );
         assert_eq!(
             local_time(t, chrono_tz::UTC),
