@@ -36,7 +36,10 @@ pub struct State {
 
 impl State {
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Makes `next` the served site. Readers see the old or the new one, never a mix.
@@ -172,7 +175,10 @@ pub fn reply(snap: &Snapshot, target: &str) -> Reply {
             return Reply::text(400, "bad request\n");
         }
         if wants_html(target) {
-            let err = snap.error.as_deref().unwrap_or("the site has not been built yet");
+            let err = snap
+                .error
+                .as_deref()
+                .unwrap_or("the site has not been built yet");
             let page = error_page(err);
             let no_overlay = Snapshot {
                 error: None,
@@ -309,13 +315,22 @@ mod tests {
     #[test]
     fn content_types() {
         assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("feed.xml"), "application/rss+xml; charset=utf-8");
+        assert_eq!(
+            content_type("feed.xml"),
+            "application/rss+xml; charset=utf-8"
+        );
         assert_eq!(
             content_type("components/api/atom.xml"),
             "application/atom+xml; charset=utf-8"
         );
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
-        assert_eq!(content_type("maintenance.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("maintenance.ics"),
+            "text/calendar; charset=utf-8"
+        );
         assert_eq!(content_type("api/v2/summary.json"), "application/json");
         assert_eq!(content_type("badge.svg"), "image/svg+xml");
         assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
@@ -354,7 +369,11 @@ mod tests {
         let r = reply(&snap, "/status/nope/");
         assert_eq!(r.status, 404);
         assert!(body(&r).contains("Lost<script>"));
-        for t in ["/status/../site.toml", "/%2e%2e/site.toml", "http://x/status/"] {
+        for t in [
+            "/status/../site.toml",
+            "/%2e%2e/site.toml",
+            "http://x/status/",
+        ] {
             assert_eq!(reply(&snap, t).status, 400, "{t}");
         }
     }

@@ -179,7 +179,9 @@ impl Builder {
                 if previous.error.is_some() {
                     self.state.hub.broadcast(&reload::event("ok", &gen_text));
                 }
-                self.state.hub.broadcast(&reload::event("reload", &gen_text));
+                self.state
+                    .hub
+                    .broadcast(&reload::event("reload", &gen_text));
                 crate::cli::report(&warnings);
                 eprintln!(
                     "built {count} files in {} ms",
@@ -192,7 +194,11 @@ impl Builder {
                 self.state.swap(Snapshot {
                     generation,
                     // The old files stay under the prefix they were built for.
-                    prefix: if keeps { previous.prefix.clone() } else { prefix },
+                    prefix: if keeps {
+                        previous.prefix.clone()
+                    } else {
+                        prefix
+                    },
                     files: previous.files.clone(),
                     error: Some(text.clone()),
                 });
@@ -246,18 +252,15 @@ pub fn start(opts: &ServeOptions, build: Arc<BuildFn>) -> Result<Serving, ServeE
         .canonicalize()
         .map_err(|_| ServeError::Root(opts.root.clone()))?;
     let listener = listen(opts.bind, opts.port)?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| ServeError::Listen {
-            addr: SocketAddr::new(opts.bind, opts.port.unwrap_or(DEFAULT_PORT)),
-            source,
-        })?;
-    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| {
-        ServeError::Listen {
+    let addr = listener.local_addr().map_err(|source| ServeError::Listen {
+        addr: SocketAddr::new(opts.bind, opts.port.unwrap_or(DEFAULT_PORT)),
+        source,
+    })?;
+    let server =
+        tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Listen {
             addr,
             source: std::io::Error::other(e.to_string()),
-        }
-    })?;
+        })?;
     let server = Arc::new(server);
     let state = Arc::new(State::default());
     let builder = Builder {

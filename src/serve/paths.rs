@@ -130,8 +130,14 @@ mod tests {
     fn serves_files_under_the_prefix() {
         assert_eq!(r("/status/", "/status/"), file("index.html"));
         assert_eq!(r("/status/feed.xml?x=1", "/status/"), file("feed.xml"));
-        assert_eq!(r("/status/incidents/x/", "/status/"), file("incidents/x/index.html"));
-        assert_eq!(r("/status/incidents/a%20b/", "/status/"), file("incidents/a b/index.html"));
+        assert_eq!(
+            r("/status/incidents/x/", "/status/"),
+            file("incidents/x/index.html")
+        );
+        assert_eq!(
+            r("/status/incidents/a%20b/", "/status/"),
+            file("incidents/a b/index.html")
+        );
         assert_eq!(r("/feed.xml", "/"), file("feed.xml"));
         assert_eq!(r("/", "/"), file("index.html"));
         assert_eq!(r("/status/nope", "/status/"), Resolved::NotFound);
@@ -142,7 +148,10 @@ mod tests {
     #[test]
     fn redirects_to_the_prefix_and_to_folders() {
         assert_eq!(r("/", "/status/"), Resolved::Redirect("/status/".into()));
-        assert_eq!(r("/status", "/status/"), Resolved::Redirect("/status/".into()));
+        assert_eq!(
+            r("/status", "/status/"),
+            Resolved::Redirect("/status/".into())
+        );
         assert_eq!(r("/a/", "/a/b/"), Resolved::Redirect("/a/b/".into()));
         assert_eq!(r("/a/b", "/a/b/"), Resolved::Redirect("/a/b/".into()));
         assert_eq!(
@@ -153,7 +162,10 @@ mod tests {
             r("/status/incidents/a%20b", "/status/"),
             Resolved::Redirect("/status/incidents/a%20b/".into())
         );
-        assert_eq!(r("/incidents/x", "/"), Resolved::Redirect("/incidents/x/".into()));
+        assert_eq!(
+            r("/incidents/x", "/"),
+            Resolved::Redirect("/incidents/x/".into())
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //!
 //! Native events (inotify, FSEvents, ReadDirectoryChangesW) are used by default. They
 //! are not delivered on some file systems (WSL2 editing files under `/mnt/c`, network
-//! drives, some container mounts); `--poll` then scans for changes twice a second.
+//! drives, some container mounts); `--poll` then scans for changes every second. The
+//! scan compares file contents too: notify's poller keeps modification times in whole
+//! seconds only, so without that a second save within the same second would be missed.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -25,7 +27,7 @@ use crate::load::walk::is_ignored_name;
 pub const DIRS: &[&str] = &["content", "templates", "themes", "static"];
 /// Quiet time after the last event before a rebuild: one save often makes several events.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
-const POLL_INTERVAL: Duration = Duration::from_millis(500);
+const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Swap, backup and lock files that editors write beside the file being edited.
 pub fn is_temp_name(name: &str) -> bool {
@@ -93,7 +95,9 @@ impl SiteWatcher {
     pub fn new(root: &Path, poll: bool) -> notify::Result<SiteWatcher> {
         let (tx, rx) = mpsc::channel();
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Inner::Poll(new_debouncer_opt::<_, PollWatcher, NoCache>(
                 DEBOUNCE, None, tx, NoCache, config,
             )?)
