@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use statusgen::load::LoadOptions;
 
-const COMPONENTS: &[&str] = &["api", "auth", "web", "db", "cdn", "search", "billing", "email"];
+const COMPONENTS: &[&str] = &[
+    "api", "auth", "web", "db", "cdn", "search", "billing", "email",
+];
 const IMPACTS: &[&str] = &["none", "minor", "major", "critical"];
 
 /// Writes a synthetic site of `n` incidents, two a week going back from 2026-04.

@@ -160,7 +160,16 @@ impl Builder {
         };
         // A bad SOURCE_DATE_EPOCH was refused at start; the clock is the only fallback.
         let now = crate::cli::resolve_now(None).unwrap_or_else(|_| Utc::now());
-        let outcome = (self.build)(&self.root, &opts, now);
+        // A bug that panics in a build must not stop the server from rebuilding later.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (self.build)(&self.root, &opts, now)
+        }))
+        .unwrap_or_else(|_| {
+            Err(vec![
+                Diagnostic::error("statusgen", 0, 0, "internal error: the build panicked")
+                    .with_help("please report this with the message printed above"),
+            ])
+        });
         let generation = previous.generation + 1;
         match outcome {
             Ok((files, warnings)) => {
@@ -388,6 +397,40 @@ mod tests {
         assert!(matches!(err, ServeError::PortInUse { .. }));
         assert_eq!(err.exit_code(), 2);
         assert!(err.to_string().contains("already in use"));
+    }
+
+    #[test]
+    fn a_panicking_build_is_reported_and_the_last_good_site_kept() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let build = move |_: &Path, _: &LoadOptions, _: DateTime<Utc>| -> BuildOutcome {
+            if calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                Ok((vec![OutputFile::new("index.html", "<p>ok")], Vec::new()))
+            } else {
+                panic!("renderer bug")
+            }
+        };
+        let state = Arc::new(State::default());
+        let builder = Builder {
+            root: PathBuf::from("/nonexistent"),
+            addr: "127.0.0.1:1111".parse().unwrap(),
+            drafts: false,
+            build: Arc::new(build),
+            state: state.clone(),
+        };
+        let events = state.hub.subscribe();
+        builder.rebuild();
+        builder.rebuild();
+        let snap = state.snapshot();
+        assert_eq!(snap.generation, 2);
+        assert!(snap.files.as_ref().unwrap().contains_key("index.html"));
+        assert!(
+            snap.error
+                .as_deref()
+                .unwrap()
+                .contains("the build panicked")
+        );
+        assert_eq!(&*events.recv().unwrap(), "event: reload\ndata: 1\n\n");
+        assert!(events.recv().unwrap().starts_with("event: error\n"));
     }
 
     #[test]
