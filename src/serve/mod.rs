@@ -400,6 +400,20 @@ mod tests {
     }
 
     #[test]
+    fn without_a_port_the_next_free_one_is_used() {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let range = DEFAULT_PORT..=DEFAULT_PORT + PORT_TRIES;
+        let first = listen(ip, None).unwrap();
+        let a = first.local_addr().unwrap().port();
+        let second = listen(ip, None).unwrap();
+        let b = second.local_addr().unwrap().port();
+        assert!(
+            range.contains(&a) && range.contains(&b) && a != b,
+            "{a} {b}"
+        );
+    }
+
+    #[test]
     fn a_panicking_build_is_reported_and_the_last_good_site_kept() {
         let calls = std::sync::atomic::AtomicUsize::new(0);
         let build = move |_: &Path, _: &LoadOptions, _: DateTime<Utc>| -> BuildOutcome {
