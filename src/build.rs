@@ -6,13 +6,44 @@ use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
 use crate::load::{LoadOptions, load_site};
-use crate::render::OutputFile;
+use crate::model::uptime;
+use crate::render::theme::Theme;
+use crate::render::urls::Urls;
+use crate::render::{OutputFile, api, badge, feeds, html, ics, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.
 pub fn render_site(site: &Site, now: DateTime<Utc>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files: Vec<OutputFile> = Vec::new();
-    let _ = (site, now);
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    render_with_theme(site, now, &theme)
+}
+
+/// Renders with an already loaded theme (serve keeps the theme between rebuilds).
+pub fn render_with_theme(
+    site: &Site,
+    now: DateTime<Utc>,
+    theme: &Theme,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    // Derived once, read by every renderer.
+    let figures = uptime::component_figures(site, now);
+    let mut files = html::render_pages(site, now, theme)?;
+    files.extend(theme.static_files());
+    files.extend(feeds::render_feeds(site, now));
+    files.push(ics::render_ics(site, now));
+    files.extend(api::render_api(site, now));
+    let uptime_90d = |id: &str| {
+        figures
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.last_90_days.uptime)
+    };
+    files.extend(badge::render_badges(site, now, &uptime_90d));
+    let report = uptime::UptimeReport::from_figures(site, &figures, now);
+    let json = serde_json::to_string_pretty(&report).expect("the report serialises") + "\n";
+    files.push(OutputFile::new("uptime.json", json));
+    let urls = Urls::new(&site.config.base_url);
+    let maps = sitemap::sitemap(&urls, &files);
+    files.extend(maps);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
         // Two renderers (or a static file and a page) claim one path: a site static file

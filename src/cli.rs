@@ -25,8 +25,13 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (atomically).
     Build(BuildArgs),
-    /// Validate the site and write nothing.
+    /// Validate the site and lint its post-mortems; write nothing.
     Check(CheckArgs),
+    /// Write a new incident or maintenance file from a template.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Create a fresh, working site (never overwrites a file).
+    Init(InitArgs),
     /// Preview the site with live reload (built in memory; nothing is written).
     Serve(ServeArgs),
 }
@@ -52,13 +57,92 @@ pub struct BuildArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// The site folder (holding site.toml and content/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Treat warnings as failures.
+    /// Treat warnings as failures (exit 1).
     #[arg(long)]
     pub strict: bool,
+    /// The current time, RFC 3339, for overdue and follow-up rules (default: $SOURCE_DATE_EPOCH, else the clock).
     #[arg(long, value_parser = parse_now)]
     pub now: Option<DateTime<Utc>>,
+    /// How to print findings: text (stderr), json (one object per line) or github (annotations).
+    #[arg(long, value_enum, default_value_t = crate::authoring::check::Format::Text)]
+    pub format: crate::authoring::check::Format,
+    /// Render-check drafts as `build --drafts` would (drafts are always linted).
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewCommand {
+    /// A new incident, starting now, with the chosen post-mortem variant's sections.
+    Incident(NewIncidentArgs),
+    /// A new maintenance window.
+    Maintenance(NewMaintenanceArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NewIncidentArgs {
+    /// The incident's title, as customers will read it.
+    pub title: String,
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The post-mortem variant: lightweight, incident, launch, status-page or regulated.
+    #[arg(long, default_value = "incident", value_parser = parse_template)]
+    pub template: crate::model::level::TemplateKind,
+    /// Affected component ids from site.toml, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub components: Vec<String>,
+    /// none, minor, major or critical.
+    #[arg(long, default_value = "minor", value_parser = parse_impact)]
+    pub impact: crate::model::level::Impact,
+    /// When the incident started, RFC 3339 (default: $SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long, value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+#[derive(Args, Debug)]
+pub struct NewMaintenanceArgs {
+    /// The window's title, as customers will read it.
+    pub title: String,
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Start: RFC 3339, or YYYY-MM-DDTHH:MM in the site timezone.
+    #[arg(long)]
+    pub starts: String,
+    /// End: RFC 3339, or YYYY-MM-DDTHH:MM in the site timezone.
+    #[arg(long)]
+    pub ends: String,
+    /// Component ids from site.toml, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub components: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Where to create the site (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Add a CI workflow that checks, builds and publishes to GitHub Pages.
+    #[arg(long, value_enum, default_value_t = crate::authoring::init::Ci::Github)]
+    pub ci: crate::authoring::init::Ci,
+}
+
+fn parse_template(s: &str) -> Result<crate::model::level::TemplateKind, String> {
+    use crate::model::level::{TemplateKind, one_of};
+    TemplateKind::parse(s).ok_or_else(|| {
+        let words: Vec<&str> = TemplateKind::ALL.iter().map(|t| t.as_str()).collect();
+        format!("use one of {}", one_of(&words))
+    })
+}
+
+fn parse_impact(s: &str) -> Result<crate::model::level::Impact, String> {
+    use crate::model::level::{Impact, one_of};
+    Impact::parse(s).ok_or_else(|| {
+        let words: Vec<&str> = Impact::ALL.iter().map(|t| t.as_str()).collect();
+        format!("use one of {}", one_of(&words))
+    })
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +229,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build(a) => build(a),
         Command::Check(a) => check(a),
+        Command::New(c) => new(c),
+        Command::Init(a) => init(a),
         Command::Serve(a) => serve(a),
     }
 }
@@ -210,21 +296,120 @@ fn build(a: BuildArgs) -> ExitCode {
 }
 
 fn check(a: CheckArgs) -> ExitCode {
-    if let Err(e) = resolve_now(a.now) {
-        return usage_error(e);
-    }
-    let loaded = crate::load::load_site(
+    use crate::authoring::check::{self, CheckOptions, Format};
+    let now = match resolve_now(a.now) {
+        Ok(n) => n,
+        Err(e) => return usage_error(e),
+    };
+    let r = check::check_site(
         &a.root,
-        &LoadOptions {
-            drafts: true,
-            base_url: None,
+        &CheckOptions {
+            now,
+            drafts: a.drafts,
         },
     );
-    report(&loaded.diagnostics);
-    let fails = loaded.diagnostics.iter().any(|d| d.is_error() || a.strict);
-    if fails {
+    match a.format {
+        Format::Text => report(&check::text_diagnostics(&r.findings)),
+        Format::Json => r
+            .findings
+            .iter()
+            .for_each(|f| println!("{}", check::json_line(f))),
+        Format::Github => r
+            .findings
+            .iter()
+            .for_each(|f| println!("{}", check::github_line(f))),
+    }
+    eprintln!("{}", check::summary(&r, &a.root));
+    if r.fails(a.strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn new_failed(e: crate::authoring::new::NewError) -> ExitCode {
+    match e {
+        crate::authoring::new::NewError::Invalid(d) => report(&d),
+        crate::authoring::new::NewError::Io(p, e) => {
+            eprintln!("error: cannot write {}: {e}", p.display())
+        }
+    }
+    eprintln!("nothing was written");
+    ExitCode::from(1)
+}
+
+fn new(c: NewCommand) -> ExitCode {
+    use crate::authoring::new;
+    let written = match c {
+        NewCommand::Incident(a) => {
+            let now = match resolve_now(a.now) {
+                Ok(n) => n,
+                Err(e) => return usage_error(e),
+            };
+            new::new_incident(
+                &a.root,
+                &new::IncidentSpec {
+                    title: a.title,
+                    template: a.template,
+                    impact: a.impact,
+                    components: a.components,
+                    now,
+                },
+            )
+        }
+        NewCommand::Maintenance(a) => {
+            let config = match new::read_config(&a.root) {
+                Ok(c) => c,
+                Err(e) => return new_failed(e),
+            };
+            let tz = config.timezone;
+            let (starts, ends) =
+                match (new::parse_time(&a.starts, tz), new::parse_time(&a.ends, tz)) {
+                    (Ok(s), Ok(e)) => (s, e),
+                    (Err(e), _) => return usage_error(format!("--starts: {e}")),
+                    (_, Err(e)) => return usage_error(format!("--ends: {e}")),
+                };
+            new::new_maintenance(
+                &a.root,
+                &new::MaintenanceSpec {
+                    title: a.title,
+                    starts,
+                    ends,
+                    components: a.components,
+                },
+            )
+        }
+    };
+    match written {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => new_failed(e),
+    }
+}
+
+fn init(a: InitArgs) -> ExitCode {
+    use crate::authoring::init;
+    // The example content is dated around today; only `build` output must be reproducible.
+    let now = match resolve_now(None) {
+        Ok(n) => n,
+        Err(e) => return usage_error(e),
+    };
+    match init::write(&a.dir, &init::plan(now, a.ci)) {
+        Ok(paths) => {
+            for p in &paths {
+                println!("{}", p.display());
+            }
+            eprintln!(
+                "created a site in {}: preview it with `statusgen serve --root {0}`, publish it with `statusgen build`",
+                a.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! statusgen: a static-site generator for public status pages and post-mortems.
 //!
 //! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
+pub mod authoring;
 pub mod build;
 pub mod cli;
 pub mod diag;

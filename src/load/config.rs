@@ -29,13 +29,7 @@ const DEFAULT_SLO: f64 = 99.9;
 /// Reads `site.toml`. Returns a config even when there were problems (with defaults in
 /// their place) so content can still be checked; the diagnostics say what was wrong.
 pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
-    let mut r = Reader {
-        file: FILE,
-        text,
-        base: 0,
-        tz: Tz::UTC,
-        diags,
-    };
+    let mut r = Reader::new(FILE, text, 0, Tz::UTC, diags);
     let doc = r.parse(text)?;
     let span = doc.span();
     let t = doc.get_ref();

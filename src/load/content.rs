@@ -160,13 +160,7 @@ pub fn parse_incident(
 ) -> Option<Incident> {
     let s = split(input, diags)?;
     let before = diags.len();
-    let mut r = Reader {
-        file: input.rel,
-        text: s.text,
-        base: s.front_offset,
-        tz,
-        diags,
-    };
+    let mut r = Reader::new(input.rel, s.text, s.front_offset, tz, diags);
     let doc = r.parse(s.front)?;
     let span = doc.span();
     let t = doc.get_ref();
@@ -346,14 +340,14 @@ pub fn parse_incident(
 
     // Cross-field rules.
     if let Some(started) = started {
-        if let (Some(res), Some(v)) = (resolved, Reader::get(t, "resolved")) {
-            if res < started {
-                r.error(
-                    &v.span(),
-                    "`resolved` is before `started`",
-                    "an incident cannot end before it starts: check both times and their offsets",
-                );
-            }
+        if let (Some(res), Some(v)) = (resolved, Reader::get(t, "resolved"))
+            && res < started
+        {
+            r.error(
+                &v.span(),
+                "`resolved` is before `started`",
+                "an incident cannot end before it starts: check both times and their offsets",
+            );
         }
         if let (Some(det), Some(v)) = (detected, Reader::get(t, "detected")) {
             if det < started {
@@ -363,14 +357,14 @@ pub fn parse_incident(
                     "`started` is when impact began; move it to or before the detection time",
                 );
             }
-            if let Some(res) = resolved {
-                if det > res {
-                    r.error(
-                        &v.span(),
-                        "`detected` is after `resolved`",
-                        "check both times and their offsets",
-                    );
-                }
+            if let Some(res) = resolved
+                && det > res
+            {
+                r.error(
+                    &v.span(),
+                    "`detected` is after `resolved`",
+                    "check both times and their offsets",
+                );
             }
         }
     }
@@ -406,13 +400,7 @@ pub fn parse_maintenance(
 ) -> Option<Maintenance> {
     let s = split(input, diags)?;
     let before = diags.len();
-    let mut r = Reader {
-        file: input.rel,
-        text: s.text,
-        base: s.front_offset,
-        tz,
-        diags,
-    };
+    let mut r = Reader::new(input.rel, s.text, s.front_offset, tz, diags);
     let doc = r.parse(s.front)?;
     let span = doc.span();
     let t = doc.get_ref();
@@ -460,14 +448,14 @@ pub fn parse_maintenance(
             ),
         }
     }
-    if let (Some(a), Some(b), Some(v)) = (starts, ends, Reader::get(t, "ends")) {
-        if b <= a {
-            r.error(
-                &v.span(),
-                "`ends` is not after `starts`",
-                "a maintenance window must end after it starts: check both times and their offsets",
-            );
-        }
+    if let (Some(a), Some(b), Some(v)) = (starts, ends, Reader::get(t, "ends"))
+        && b <= a
+    {
+        r.error(
+            &v.span(),
+            "`ends` is not after `starts`",
+            "a maintenance window must end after it starts: check both times and their offsets",
+        );
     }
     if diags.len() > before {
         return None;

@@ -23,9 +23,28 @@ pub struct Reader<'a> {
     pub base: usize,
     pub tz: Tz,
     pub diags: &'a mut Vec<Diagnostic>,
+    /// Positions already reported as syntax errors: later problems there are echoes.
+    pub syntax_errors: Vec<(usize, usize)>,
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(
+        file: &'a str,
+        text: &'a str,
+        base: usize,
+        tz: Tz,
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Reader {
+            file,
+            text,
+            base,
+            tz,
+            diags,
+            syntax_errors: Vec::new(),
+        }
+    }
+
     pub fn position(&self, span: &Range<usize>) -> (usize, usize) {
         line_col(self.text, self.base + span.start)
     }
@@ -37,6 +56,9 @@ impl<'a> Reader<'a> {
         help: impl Into<String>,
     ) {
         let (line, col) = self.position(span);
+        if self.syntax_errors.contains(&(line, col)) {
+            return;
+        }
         let help = help.into();
         let mut d = Diagnostic::error(self.file, line, col, message);
         if !help.is_empty() {
@@ -47,19 +69,20 @@ impl<'a> Reader<'a> {
 
     /// Parses TOML text; a syntax error is reported with its position.
     pub fn parse(&mut self, toml_text: &'a str) -> Option<Spanned<DeTable<'a>>> {
-        match DeTable::parse(toml_text) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let msg = e.message().trim().to_string();
-                self.error(
-                    &span,
-                    format!("invalid TOML: {msg}"),
-                    "fix the TOML syntax here (strings need quotes, dates look like 2026-03-14T10:36:00+01:00)",
-                );
-                None
-            }
+        // Recover past syntax errors so the rest of the file is still checked.
+        let (table, errors) = DeTable::parse_recoverable(toml_text);
+        for e in &errors {
+            let span = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            self.error(
+                &span,
+                format!("invalid TOML: {msg}"),
+                "fix the TOML syntax here (strings need quotes, dates look like 2026-03-14T10:36:00+01:00)",
+            );
+            let (line, col) = self.position(&span);
+            self.syntax_errors.push((line, col));
         }
+        Some(table)
     }
 
     /// Reports keys that are not in `allowed`, suggesting the closest allowed key.
@@ -370,7 +393,7 @@ pub fn closest<'w>(word: &str, allowed: &[&'w str]) -> Option<&'w str> {
     allowed
         .iter()
         .map(|a| (levenshtein(&word.to_lowercase(), a), *a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .filter(|(d, a)| *d <= 1 || (*d == 2 && a.len() >= 5))
         .min()
         .map(|(_, a)| a)
 }
@@ -399,13 +422,7 @@ mod tests {
         f: impl FnOnce(&mut Reader, &DeTable) -> T,
     ) -> (T, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let mut r = Reader {
-            file: "f.md",
-            text: toml_text,
-            base: 0,
-            tz,
-            diags: &mut diags,
-        };
+        let mut r = Reader::new("f.md", toml_text, 0, tz, &mut diags);
         let t = r.parse(toml_text).expect("parses");
         let out = f(&mut r, t.get_ref());
         (out, diags)
@@ -469,13 +486,7 @@ mod tests {
     fn impossible_dates_are_reported() {
         let mut diags = Vec::new();
         let text = "a = 2026-02-30T10:00:00Z";
-        let mut r = Reader {
-            file: "f.md",
-            text,
-            base: 0,
-            tz: Tz::UTC,
-            diags: &mut diags,
-        };
+        let mut r = Reader::new("f.md", text, 0, Tz::UTC, &mut diags);
         let parsed = r.parse(text);
         if let Some(t) = parsed {
             assert!(r.opt_datetime(t.get_ref(), "a").is_none());

@@ -44,10 +44,10 @@ pub fn markdown_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> V
     let mut visited = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        if let Ok(c) = d.canonicalize() {
-            if !visited.insert(c) {
-                continue;
-            }
+        if let Ok(c) = d.canonicalize()
+            && !visited.insert(c)
+        {
+            continue;
         }
         let entries = match std::fs::read_dir(&d) {
             Ok(e) => e,

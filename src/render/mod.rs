@@ -1,7 +1,16 @@
 //! Rendering: from the site and its derived figures to an in-memory list of files.
 //! Nothing here touches the disk; `output` writes the list atomically and `serve`
 //! serves it from memory.
+pub mod api;
+pub mod badge;
+pub mod feeds;
+pub mod html;
+pub mod ics;
+pub mod markdown;
+pub mod sitemap;
+pub mod theme;
 pub mod urls;
+pub mod xml;
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]

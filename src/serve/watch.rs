@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use notify::event::{AccessKind, AccessMode};
+use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
     DebounceEventResult, DebouncedEvent, Debouncer, NoCache, RecommendedCache, new_debouncer,
@@ -68,6 +68,13 @@ fn is_relevant_kind(kind: &EventKind) -> bool {
         EventKind::Access(_) => false,
         _ => true,
     }
+}
+
+fn replaces_folder(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    )
 }
 
 /// Whether a batch of debounced events should trigger a rebuild.
@@ -141,7 +148,12 @@ impl SiteWatcher {
     pub fn refresh(&mut self, events: &[DebouncedEvent]) -> notify::Result<()> {
         for name in DIRS {
             let dir = self.root.join(name);
-            let touched = events.iter().any(|e| e.paths.iter().any(|p| p == &dir));
+            // Only a folder created, removed or renamed loses its watch. Reads (every
+            // build opens these folders) must not count: re-watching would itself make
+            // events, and loop.
+            let touched = events
+                .iter()
+                .any(|e| replaces_folder(&e.kind) && e.paths.iter().any(|p| p == &dir));
             if touched && self.watched.remove(&dir) {
                 self.unwatch(&dir);
             }
@@ -196,5 +208,11 @@ mod tests {
             AccessMode::Write
         ))));
         assert!(is_relevant_kind(&EventKind::Any));
+        assert!(!replaces_folder(&EventKind::Access(AccessKind::Open(
+            notify::event::AccessMode::Any
+        ))));
+        assert!(replaces_folder(&EventKind::Remove(
+            notify::event::RemoveKind::Folder
+        )));
     }
 }

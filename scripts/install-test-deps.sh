@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the page-verification suite (tests/browser) and the feed/API
+# validators need on a fresh Debian machine. Idempotent: each step is skipped
+# or is a no-op when its result is already there. Runs as root.
+#
+# No browser is downloaded by npm: playwright-core drives Debian's chromium.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DEBIAN_FRONTEND=noninteractive
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "install-test-deps: installing chromium (apt)"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+
+echo "install-test-deps: npm packages in tests/browser"
+cd "$root/tests/browser"
+# npm ci deletes and refetches node_modules, so skip it when the installed tree
+# came from this very lock file (stamp written after a successful install).
+stamp=node_modules/.install-stamp
+if [ -f package-lock.json ]; then
+  want="$(sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    echo "$want" >"$stamp"
+  fi
+else
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+echo "install-test-deps: python packages"
+if ! python3 -c 'import feedparser, icalendar, jsonschema' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore feedparser icalendar jsonschema
+fi
+
+echo "install-test-deps: done"

@@ -1,0 +1,419 @@
+//! `statusgen init`: a fresh, working site. The files are planned in memory first
+//! ([`plan`], pure but for the caller's "now"), then [`write`] refuses if any of them
+//! exists before writing the first.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::authoring::new::toml_string;
+
+/// Whether to add a CI workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    /// `.github/workflows/status-page.yml`: check, build and publish to GitHub Pages.
+    Github,
+    /// No CI file.
+    None,
+}
+
+/// One file `init` writes, relative to the site folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub path: &'static str,
+    pub text: String,
+}
+
+pub const WORKFLOW_PATH: &str = ".github/workflows/status-page.yml";
+
+fn site_toml(today: NaiveDate) -> String {
+    let since = today - Duration::days(90);
+    format!(
+        r#"# statusgen site configuration. Every option is listed; the commented values are the defaults.
+
+title = "Acme Status"                                    # the page title and feed title
+base_url = "https://acme.github.io/status/"              # where the site is published; a sub-path works
+description = "Live and historical status of Acme services"
+timezone = "UTC"                                         # IANA name (e.g. "Europe/Berlin"): times are shown in it,
+                                                         # and times written without an offset are read in it
+language = "en"                                          # the pages' lang attribute
+theme = "default"                                        # themes/<name>/ in this folder, else the built-in theme
+
+[uptime]
+days = 90                     # length of the per-day uptime bars
+slo = 99.9                    # default SLO in percent, for components without their own
+partial_outage_weight = 0.3   # how much a partial outage counts as downtime (major outage = 1, degraded = 0)
+count_maintenance = false     # maintenance is not downtime unless true
+
+[feeds]
+limit = 50                    # newest N entries in feed.xml and atom.xml
+
+[postmortem]
+due_hours = 72                # `statusgen check` warns when a resolved incident has no post-mortem after this
+
+# One [[components]] section per service customers care about; incidents name them by id.
+[[components]]
+id = "api"                    # a-z, 0-9 and -, unique
+name = "Public API"
+group = "Core platform"       # optional; groups are shown in the order they first appear
+description = "REST and GraphQL endpoints"   # optional
+slo = 99.95                   # optional; falls back to [uptime].slo
+since = {since}             # optional: days before it show "no data"
+
+[[components]]
+id = "auth"
+name = "Authentication"
+group = "Core platform"
+description = "Login and single sign-on"
+"#
+    )
+}
+
+fn t(day: NaiveDate, hm: &str) -> String {
+    format!("{day}T{hm}:00Z")
+}
+
+fn example_incident(today: NaiveDate) -> (String, String) {
+    let day = today - Duration::days(5);
+    let path = format!("content/incidents/{day}-authentication-api-outage.md");
+    let text = format!(
+        r#"+++
+title = "Authentication API outage"
+impact = "major"
+severity = "SEV-2"
+started = {started}
+detected = {started}
+resolved = {resolved}
+template = "status-page"
+cause = "config-change"
+
+[components]
+auth = "major_outage"
+api = "degraded_performance"
+
+[[updates]]
+at = {u1}
+status = "investigating"
+message = "We are investigating failed logins and API authentication errors."
+
+[[updates]]
+at = {u2}
+status = "identified"
+message = "The cause has been identified as a configuration change. We are rolling it back."
+
+[[updates]]
+at = {u3}
+status = "monitoring"
+message = "The rollback is complete and logins are succeeding again. We are monitoring."
+
+[[updates]]
+at = {resolved}
+status = "resolved"
+message = "Authentication has been working normally since 11:00 UTC. This incident is resolved."
+
+[[actions]]
+what = "Validate load-balancer configuration before every deploy"
+owner = "DevOps lead"
+due = {due1}
+status = "in_progress"
+
+[[actions]]
+what = "Health checks that verify full HTTP responses"
+owner = "SRE team"
+due = {due2}
+status = "planned"
+
+[[actions]]
+what = "Update the status page automatically on recovery"
+owner = "Platform team"
+due = {due3}
+status = "planned"
+
+[[actions]]
+what = "Review alert routing"
+owner = "On-call lead"
+due = {day}
+status = "done"
++++
+## Summary
+
+On {day} from 10:36 to 11:06 UTC our authentication API was unavailable after a load
+balancer misconfiguration shipped in a routine deployment. About 45% of active sessions
+failed to authenticate.
+
+## Timeline
+
+| Time (UTC) | Event |
+|---|---|
+| 10:36 | Impact starts; monitoring alerts the on-call engineer |
+| 10:38 | Alert acknowledged |
+| 10:46 | Escalated to the platform team |
+| 10:47 | Root cause found: a load balancer configuration change |
+| 10:50 | Rollback started |
+| 11:00 | Recovery confirmed |
+| 11:06 | Incident closed |
+
+## Root cause
+
+A routine deployment included a load balancer configuration that sent login requests to
+servers that could not answer them. Our health checks only tested that the servers were
+reachable, not that they answered correctly, so the problem was not caught before release.
+
+## Resolution and prevention
+
+We rolled the configuration back at 10:50 and service recovered by 11:00. We are adding an
+automatic check of load balancer configuration before every deploy, and health checks that
+verify complete responses.
+
+## Customer message
+
+We are sorry for the disruption. About 18,000 login attempts failed and about 1,200
+transactions were left incomplete; if one of yours was affected, please retry it or
+contact support. Status: Resolved.
+"#,
+        started = t(day, "10:36"),
+        resolved = t(day, "11:06"),
+        u1 = t(day, "10:38"),
+        u2 = t(day, "10:47"),
+        u3 = t(day, "11:00"),
+        due1 = today + Duration::days(14),
+        due2 = today + Duration::days(30),
+        due3 = today + Duration::days(45),
+    );
+    (path, text)
+}
+
+fn example_maintenance(today: NaiveDate) -> (String, String) {
+    let day = today + Duration::days(7);
+    let path = format!("content/maintenance/{day}-database-engine-upgrade.md");
+    let text = format!(
+        r#"+++
+title = {title}
+starts = {starts}
+ends = {ends}
+components = ["api"]
++++
+We are upgrading the database engine behind the public API. Requests may be slower for
+a few minutes during the window; no downtime is expected.
+"#,
+        title = toml_string("Database engine upgrade"),
+        starts = t(day, "02:00"),
+        ends = t(day, "04:00"),
+    );
+    (path, text)
+}
+
+/// The GitHub Actions workflow: check, build and publish to GitHub Pages.
+pub fn github_workflow() -> String {
+    r#"# Builds the status page and publishes it to GitHub Pages.
+# In the repository's Settings > Pages, set "Source" to "GitHub Actions".
+name: Status page
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+  # A static status page only changes when it is rebuilt: the schedule moves maintenance
+  # windows from upcoming to in progress to completed, and rolls the uptime bars each day.
+  schedule:
+    - cron: "17 * * * *"
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; never cancel one that is publishing.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+
+      # statusgen from crates.io. Pin a version for reproducible builds:
+      #   cargo install statusgen --locked --version X.Y.Z
+      - name: Install statusgen
+        run: cargo install statusgen --locked
+
+      # Errors (broken front matter, unknown components) stop the deploy; warnings (a missing
+      # post-mortem section, an overdue action) are shown as annotations but never block a
+      # status update during an incident.
+      - name: Check
+        run: statusgen check --format github
+
+      - id: pages
+        uses: actions/configure-pages@v5
+
+      # --base-url follows the Pages address, so a custom domain or a fork just works.
+      - name: Build
+        run: statusgen build --base-url "${{ steps.pages.outputs.base_url }}/"
+
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"#
+    .to_string()
+}
+
+/// Every file of a new site. Example content is dated around `now`: the incident a few
+/// days ago, the maintenance window next week, so the site shows both straight away.
+pub fn plan(now: DateTime<Utc>, ci: Ci) -> Vec<(String, String)> {
+    let today = now.date_naive();
+    let mut files = vec![
+        ("site.toml".to_string(), site_toml(today)),
+        example_incident(today),
+        example_maintenance(today),
+    ];
+    if ci == Ci::Github {
+        files.push((WORKFLOW_PATH.to_string(), github_workflow()));
+    }
+    files
+}
+
+#[derive(Debug)]
+pub enum InitError {
+    /// A file `init` would write is already there; nothing was written.
+    Exists(PathBuf),
+    /// `dir` exists and is not a folder.
+    NotADir(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for InitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InitError::Exists(p) => write!(
+                f,
+                "{} already exists; statusgen init never overwrites files, and wrote nothing",
+                p.display()
+            ),
+            InitError::NotADir(p) => write!(f, "{} exists and is not a folder", p.display()),
+            InitError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+        }
+    }
+}
+
+/// Writes the planned files under `dir` (created if missing). Checks every target first:
+/// if any exists, nothing is written.
+pub fn write(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>, InitError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(InitError::NotADir(dir.to_path_buf()));
+    }
+    let targets: Vec<PathBuf> = files.iter().map(|(p, _)| dir.join(p)).collect();
+    // symlink_metadata: a dangling symlink is something that exists too.
+    if let Some(t) = targets
+        .iter()
+        .find(|t| std::fs::symlink_metadata(t).is_ok())
+    {
+        return Err(InitError::Exists(t.clone()));
+    }
+    for (target, (_, text)) in targets.iter().zip(files) {
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| InitError::Io(parent.to_path_buf(), e))?;
+        }
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(target)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => InitError::Exists(target.clone()),
+                _ => InitError::Io(target.clone(), e),
+            })?;
+        std::io::Write::write_all(&mut f, text.as_bytes())
+            .map_err(|e| InitError::Io(target.clone(), e))?;
+    }
+    Ok(targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::config;
+    use crate::load::content::{FileInput, parse_incident, parse_maintenance};
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-04-15T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_planned_site_loads_without_findings() {
+        let files = plan(now(), Ci::Github);
+        assert_eq!(files.len(), 4);
+        let mut d = Vec::new();
+        let cfg = config::parse(&files[0].1, &mut d).unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(cfg.components.len(), 2);
+        let i = parse_incident(
+            &FileInput {
+                rel: &files[1].0,
+                stem: "x",
+                bytes: files[1].1.as_bytes(),
+            },
+            &cfg,
+            cfg.timezone,
+            &mut d,
+        )
+        .unwrap();
+        let m = parse_maintenance(
+            &FileInput {
+                rel: &files[2].0,
+                stem: "y",
+                bytes: files[2].1.as_bytes(),
+            },
+            &cfg,
+            cfg.timezone,
+            &mut d,
+        )
+        .unwrap();
+        assert!(d.is_empty(), "{d:?}");
+        assert!(m.starts > now());
+        assert!(i.resolved.unwrap() < now());
+        let findings = crate::authoring::lint::lint_incident(&i, cfg.timezone, 72, now());
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn every_top_level_option_is_present() {
+        let text = site_toml(now().date_naive());
+        for key in [
+            "title",
+            "base_url",
+            "description",
+            "timezone",
+            "language",
+            "theme",
+            "[uptime]",
+            "days",
+            "slo",
+            "partial_outage_weight",
+            "count_maintenance",
+            "[feeds]",
+            "limit",
+            "[postmortem]",
+            "due_hours",
+            "[[components]]",
+            "id",
+            "name",
+            "group",
+            "since",
+        ] {
+            assert!(text.contains(key), "{key}");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The authoring workflow: `init` a site, write `new` incidents and maintenance windows
+//! from the post-mortem variants, and `check` them (validation plus post-mortem lint).
+pub mod check;
+pub mod init;
+pub mod lint;
+pub mod new;
+pub mod outline;
+pub mod variants;

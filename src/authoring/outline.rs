@@ -1,0 +1,247 @@
+//! The shape of a post-mortem body: its headings (with whether each section has any
+//! content), whether anything has been written at all, and its timeline tables.
+//! Read with the same Markdown parser the renderer uses, so a `#` inside a code block
+//! is never taken for a heading.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#` … 6 for `######`.
+    pub level: u8,
+    /// The heading's text without Markdown markup.
+    pub text: String,
+    /// 1-based line in the file.
+    pub line: usize,
+    /// True when something other than HTML comments follows before the next heading
+    /// of the same or a higher level.
+    pub has_content: bool,
+}
+
+/// One body row of a timeline table: its line and the text of its first cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub first_cell: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    /// Nothing written yet: only headings, HTML comments (the prompts of `statusgen new`)
+    /// and whitespace.
+    pub blank: bool,
+    /// Tables found in a section whose heading mentions "timeline", each as its body rows.
+    pub timelines: Vec<Vec<Row>>,
+}
+
+enum Item {
+    Heading(u8, String, usize),
+    Content,
+}
+
+/// True when HTML is nothing but comments and whitespace.
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            // An unclosed comment hides the rest of the block.
+            None => return true,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Reads the body of a content file; `body_line` is the file line where it starts.
+pub fn outline(body: &str, body_line: usize) -> Outline {
+    let line_of = |offset: usize| {
+        body_line
+            + body.as_bytes()[..offset.min(body.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+    };
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut items = Vec::new();
+    let mut timelines = Vec::new();
+    let mut heading: Option<(u8, String, usize)> = None;
+    let mut last_heading = String::new();
+    let mut html_block: Option<String> = None;
+    // Table state: inside a timeline table, inside its head, the current row and cell.
+    let mut table: Option<Vec<Row>> = None;
+    let mut in_head = false;
+    let mut row: Option<Row> = None;
+    let mut cell = 0usize;
+
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, String::new(), line_of(range.start)));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text, line)) = heading.take() {
+                    let text = text.trim().to_string();
+                    last_heading = text.clone();
+                    items.push(Item::Heading(level, text, line));
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(html) = html_block.take()
+                    && !only_comments(&html)
+                {
+                    items.push(Item::Content);
+                }
+            }
+            Event::Html(t) => match &mut html_block {
+                Some(b) => b.push_str(&t),
+                None if only_comments(&t) => {}
+                None => items.push(Item::Content),
+            },
+            Event::InlineHtml(t) if !only_comments(&t) && heading.is_none() => {
+                items.push(Item::Content);
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text, _)) = &mut heading {
+                    text.push_str(&t);
+                } else {
+                    if !t.trim().is_empty() {
+                        items.push(Item::Content);
+                    }
+                    if let (Some(r), 1) = (&mut row, cell) {
+                        r.first_cell.push_str(&t);
+                    }
+                }
+            }
+            Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_)
+            | Event::Rule
+            | Event::Start(Tag::Image { .. }) => items.push(Item::Content),
+            Event::Start(Tag::Table(_)) => {
+                items.push(Item::Content);
+                if variants_timeline(&last_heading) {
+                    table = Some(Vec::new());
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(rows) = table.take() {
+                    timelines.push(rows);
+                }
+            }
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) if table.is_some() && !in_head => {
+                row = Some(Row {
+                    line: line_of(range.start),
+                    first_cell: String::new(),
+                });
+                cell = 0;
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let (Some(r), Some(rows)) = (row.take(), &mut table) {
+                    rows.push(Row {
+                        first_cell: r.first_cell.trim().to_string(),
+                        ..r
+                    });
+                }
+            }
+            Event::Start(Tag::TableCell) => cell += 1,
+            _ => {}
+        }
+    }
+
+    let blank = !items.iter().any(|i| matches!(i, Item::Content));
+    let mut headings = Vec::new();
+    for (idx, item) in items.iter().enumerate() {
+        if let Item::Heading(level, text, line) = item {
+            let has_content = items[idx + 1..]
+                .iter()
+                .take_while(|i| !matches!(i, Item::Heading(l, _, _) if l <= level))
+                .any(|i| matches!(i, Item::Content));
+            headings.push(Heading {
+                level: *level,
+                text: text.clone(),
+                line: *line,
+                has_content,
+            });
+        }
+    }
+    Outline {
+        headings,
+        blank,
+        timelines,
+    }
+}
+
+fn variants_timeline(heading: &str) -> bool {
+    crate::authoring::variants::normalize(heading).contains("timeline")
+}
+
+/// True when a post-mortem has not been written yet (see [`Outline::blank`]). Renderers
+/// may use it to leave out an empty post-mortem skeleton written by `statusgen new`.
+pub fn is_blank(body: &str) -> bool {
+    outline(body, 1).blank
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_lines_and_content() {
+        let body = "## Summary\n\nIt broke.\n\n## Timeline\n<!-- prompt -->\n\n### Detail\n\n## Root cause & factors\n\n```\n# not a heading\n```\n";
+        let o = outline(body, 10);
+        let got: Vec<(u8, &str, usize, bool)> = o
+            .headings
+            .iter()
+            .map(|h| (h.level, h.text.as_str(), h.line, h.has_content))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "Summary", 10, true),
+                (2, "Timeline", 14, false),
+                (3, "Detail", 17, false),
+                (2, "Root cause & factors", 19, true),
+            ]
+        );
+        assert!(!o.blank);
+    }
+
+    #[test]
+    fn a_skeleton_of_headings_and_comments_is_blank() {
+        assert!(is_blank(""));
+        assert!(is_blank("\n  \n"));
+        assert!(is_blank(
+            "## Summary\n\n<!-- What happened. -->\n\n## Timeline\n\n<!--\nmulti\nline\n-->\n"
+        ));
+        assert!(!is_blank("## Summary\n\nWe fixed it.\n"));
+        assert!(!is_blank("<div>x</div>\n"));
+    }
+
+    #[test]
+    fn timeline_tables_are_read_row_by_row() {
+        let body = "## Timeline\n\n| Time | Event |\n|---|---|\n| 10:36 | Alert |\n| **10:38** | Ack |\n\n## Other\n\n| Time | x |\n|---|---|\n| 09:00 | y |\n";
+        let o = outline(body, 1);
+        assert_eq!(o.timelines.len(), 1);
+        assert_eq!(
+            o.timelines[0],
+            vec![
+                Row {
+                    line: 5,
+                    first_cell: "10:36".into()
+                },
+                Row {
+                    line: 6,
+                    first_cell: "10:38".into()
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! The five post-mortem variants (`POSTMORTEM.md`): what each is for, the sections it
+//! requires, and the one-line prompt `statusgen new` writes under each heading.
+
+use crate::model::level::TemplateKind;
+
+/// A required section of a post-mortem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// The heading `statusgen new` writes and `check` names when it is missing.
+    pub heading: &'static str,
+    /// Other headings that satisfy the requirement (matched as forgivingly as `heading`).
+    pub aliases: &'static [&'static str],
+    /// What belongs in the section, in one line.
+    pub prompt: &'static str,
+}
+
+const fn s(heading: &'static str, prompt: &'static str) -> Section {
+    Section {
+        heading,
+        aliases: &[],
+        prompt,
+    }
+}
+
+const SUMMARY: Section = s(
+    "Summary",
+    "When it started and ended, what was affected, and the impact in one line.",
+);
+const INCIDENT_OVERVIEW: Section = Section {
+    heading: "Summary",
+    aliases: &["Incident overview"],
+    prompt: "Incident overview: when it started and ended, what was affected, the impact in one line.",
+};
+const TIMELINE: Section = s(
+    "Timeline",
+    "Timestamped key events from detection to recovery: alert, escalation, root cause found, fix, recovery confirmed (a | Time | Event | table).",
+);
+const ROOT_CAUSE: Section = s(
+    "Root cause",
+    "The primary trigger, then the conditions that made it worse (contributing factors).",
+);
+const IMPACT: Section = s(
+    "Impact",
+    "Users or share of users affected, for how long, failed requests or transactions, SLA/SLO breaches.",
+);
+const LESSONS: Section = Section {
+    heading: "Lessons learned",
+    aliases: &["Lessons learnt"],
+    prompt: "What went well, what went badly, where we got lucky.",
+};
+const DETECTION: Section = Section {
+    heading: "Detection and response",
+    aliases: &["Detection"],
+    prompt: "Detected by monitoring or by users? Were alerts actionable? Did escalation work?",
+};
+const RESOLUTION: Section = s(
+    "Resolution",
+    "What fixed it, who applied the fix, and how recovery was confirmed.",
+);
+const CORRECTIVE: Section = s(
+    "Corrective actions",
+    "Each action with an owner and a due date; list them as [[actions]] in the front matter too.",
+);
+
+const LIGHTWEIGHT: &[Section] = &[
+    SUMMARY,
+    TIMELINE,
+    ROOT_CAUSE,
+    IMPACT,
+    Section {
+        heading: "Actions taken",
+        aliases: &["Corrective actions"],
+        prompt: "What was done to fix it and what will stop it from happening again.",
+    },
+    LESSONS,
+];
+
+const INCIDENT: &[Section] = &[
+    INCIDENT_OVERVIEW,
+    TIMELINE,
+    DETECTION,
+    ROOT_CAUSE,
+    IMPACT,
+    RESOLUTION,
+    CORRECTIVE,
+    LESSONS,
+];
+
+const LAUNCH: &[Section] = &[
+    s(
+        "Project overview",
+        "The goals of the launch or migration against the results achieved.",
+    ),
+    s(
+        "Challenges",
+        "What went wrong or was harder than planned, and why.",
+    ),
+    s(
+        "Highlights",
+        "What went well and is worth repeating next time.",
+    ),
+    s(
+        "Post-project tasks",
+        "Follow-up work, each with an owner and a due date.",
+    ),
+];
+
+const STATUS_PAGE: &[Section] = &[
+    s(
+        "Summary",
+        "In plain words for customers: what happened, when, and which services were affected.",
+    ),
+    s(
+        "Timeline",
+        "Key moments customers noticed, in the site's timezone: impact began, we responded, service restored.",
+    ),
+    s(
+        "Root cause",
+        "The cause in non-technical terms, without blaming people.",
+    ),
+    s(
+        "Resolution and prevention",
+        "How we fixed it and what we are changing so it does not happen again.",
+    ),
+    s(
+        "Customer message",
+        "Our message to customers: an apology, what they may need to do, and where to get help.",
+    ),
+];
+
+const REGULATED: &[Section] = &[
+    INCIDENT_OVERVIEW,
+    TIMELINE,
+    DETECTION,
+    ROOT_CAUSE,
+    IMPACT,
+    RESOLUTION,
+    CORRECTIVE,
+    LESSONS,
+    s(
+        "Compliance notes",
+        "Regulations and obligations concerned, notifications made to regulators or customers and when.",
+    ),
+    s(
+        "Evidence log",
+        "Where logs, screenshots and records of the incident are kept, and who holds them.",
+    ),
+    s(
+        "Audit trail",
+        "Who did what and when during the response, including approvals for changes.",
+    ),
+    s(
+        "Risk re-assessment",
+        "How this incident changes the risk register: likelihood, impact and controls.",
+    ),
+];
+
+/// The sections a variant requires, in the order `statusgen new` writes them.
+pub fn sections(kind: TemplateKind) -> &'static [Section] {
+    match kind {
+        TemplateKind::Lightweight => LIGHTWEIGHT,
+        TemplateKind::Incident => INCIDENT,
+        TemplateKind::Launch => LAUNCH,
+        TemplateKind::StatusPage => STATUS_PAGE,
+        TemplateKind::Regulated => REGULATED,
+    }
+}
+
+/// What a variant is for, in one line (for `--help` and the writers' guide).
+pub fn purpose(kind: TemplateKind) -> &'static str {
+    match kind {
+        TemplateKind::Lightweight => "small issues and near misses",
+        TemplateKind::Incident => "major outages and SLA/SLO breaches (the default)",
+        TemplateKind::Launch => "product launches, migrations and big releases",
+        TemplateKind::StatusPage => "the customer-facing version of an incident",
+        TemplateKind::Regulated => {
+            "fintech, health and transport: the incident sections plus compliance records"
+        }
+    }
+}
+
+/// A heading reduced to what matters for matching: lowercase letters and digits only,
+/// with "&" read as "and" ("Root cause & contributing factors" → "rootcauseandcontributingfactors").
+pub fn normalize(heading: &str) -> String {
+    heading
+        .replace('&', " and ")
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// True when `heading` satisfies `section`: the section's words appear in the heading,
+/// ignoring case, punctuation and spacing; extra words around them are allowed.
+pub fn heading_matches(heading: &str, section: &Section) -> bool {
+    let h = normalize(heading);
+    std::iter::once(section.heading)
+        .chain(section.aliases.iter().copied())
+        .any(|name| {
+            let n = normalize(name);
+            !n.is_empty() && h.contains(&n)
+        })
+}
+
+/// The required sections of `kind` that none of `headings` satisfies.
+pub fn missing<'h>(
+    kind: TemplateKind,
+    headings: impl IntoIterator<Item = &'h str> + Clone,
+) -> Vec<&'static Section> {
+    sections(kind)
+        .iter()
+        .filter(|sec| {
+            !headings
+                .clone()
+                .into_iter()
+                .any(|h| heading_matches(h, sec))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_sections_with_prompts() {
+        for k in TemplateKind::ALL {
+            assert!(!sections(k).is_empty());
+            for sec in sections(k) {
+                assert!(!sec.prompt.is_empty() && !sec.prompt.contains('\n'));
+                // A variant's own headings must satisfy it.
+                assert!(heading_matches(sec.heading, sec));
+            }
+        }
+        assert_eq!(sections(TemplateKind::Regulated).len(), 12);
+    }
+
+    #[test]
+    fn matching_is_forgiving() {
+        let root = &ROOT_CAUSE;
+        assert!(heading_matches("Root cause & contributing factors", root));
+        assert!(heading_matches("ROOT-CAUSE", root));
+        assert!(heading_matches("3. Root Cause", root));
+        assert!(!heading_matches("Cause", root));
+        let res = &STATUS_PAGE[3];
+        assert!(heading_matches("Resolution and prevention", res));
+        assert!(heading_matches("Resolution & Prevention", res));
+        assert!(!heading_matches("Resolution", res));
+        assert!(heading_matches("Incident overview", &INCIDENT_OVERVIEW));
+        assert!(heading_matches("Summary", &INCIDENT_OVERVIEW));
+        assert!(heading_matches("Risk reassessment", &REGULATED[11]));
+        assert!(heading_matches("Post project tasks", &LAUNCH[3]));
+        assert!(heading_matches("Detection", &DETECTION));
+        assert!(!heading_matches("How we detected it", &DETECTION));
+    }
+
+    #[test]
+    fn missing_names_what_is_absent() {
+        let m = missing(
+            TemplateKind::StatusPage,
+            ["Summary", "Timeline", "Root cause", "Customer message"],
+        );
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].heading, "Resolution and prevention");
+    }
+}

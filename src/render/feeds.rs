@@ -1,0 +1,670 @@
+//! RSS 2.0 and Atom 1.0 feeds of incidents and maintenance, site-wide and per component.
+//!
+//! Entries are ordered by their "updated" instant, newest first, so a feed reader
+//! resurfaces an incident when a new update is posted. Ids and guids are the absolute
+//! URL of the incident or maintenance page, stable across builds.
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+use quick_xml::Writer;
+use quick_xml::events::BytesText;
+
+use crate::model::level::{MaintenanceStatus, UpdateStatus};
+use crate::model::status::maintenance_status;
+use crate::render::OutputFile;
+use crate::render::urls::Urls;
+use crate::render::xml::{
+    clean, finish, html_escape, local_time, markdown_to_html, new_writer, text_element,
+};
+use crate::site::{Incident, Maintenance, Site};
+
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+const GENERATOR: &str = "statusgen";
+
+/// An incident's customer-facing status at `now`: resolved once its resolution time has
+/// passed, else the newest update's status. An update that says "resolved" while the
+/// incident has no resolution yet is skipped, so an open incident never reads as resolved.
+pub fn incident_status(i: &Incident, now: DateTime<Utc>) -> UpdateStatus {
+    if i.resolved.is_some_and(|r| r <= now) {
+        return UpdateStatus::Resolved;
+    }
+    i.updates
+        .iter()
+        .rev()
+        .map(|u| u.status)
+        .find(|s| *s != UpdateStatus::Resolved)
+        .unwrap_or(UpdateStatus::Investigating)
+}
+
+/// The instant an incident last changed: its newest update, start or resolution.
+pub fn incident_updated(i: &Incident) -> DateTime<Utc> {
+    i.updates
+        .iter()
+        .map(|u| u.at)
+        .chain([i.started, i.detected])
+        .chain(i.resolved)
+        .max()
+        .unwrap_or(i.started)
+}
+
+/// The instant a maintenance window last changed state as of `now`: its end once
+/// completed, else its start (we do not know when the announcement was written).
+pub fn maintenance_updated(m: &Maintenance, now: DateTime<Utc>) -> DateTime<Utc> {
+    match maintenance_status(m, now) {
+        MaintenanceStatus::Completed if now >= m.ends => m.ends,
+        _ => m.starts,
+    }
+}
+
+/// One feed entry, built once and shared by the site and component feeds.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// Absolute URL: the link, the RSS guid and the Atom id.
+    url: String,
+    title: String,
+    updated: DateTime<Utc>,
+    published: DateTime<Utc>,
+    category: String,
+    /// HTML, escaped as text when written; filled only for entries that a feed shows.
+    content: String,
+    components: Vec<String>,
+    source: Source,
+}
+
+/// Where an entry comes from: an index into `site.incidents` or `site.maintenance`.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Incident(usize),
+    Maintenance(usize),
+}
+
+fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> String {
+    let names: Vec<String> = ids
+        .map(|id| {
+            let id = id.as_ref();
+            site.component(id)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        })
+        .collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn incident_entry(urls: &Urls, i: &Incident, n: usize) -> Entry {
+    Entry {
+        url: urls.absolute(&format!("incidents/{}/", i.slug)),
+        title: i.title.clone(),
+        updated: incident_updated(i),
+        published: i.started,
+        category: format!("incident/{}", i.impact.as_str()),
+        content: String::new(),
+        components: i.components.iter().map(|a| a.id.clone()).collect(),
+        source: Source::Incident(n),
+    }
+}
+
+fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) -> String {
+    let tz = site.config.timezone;
+    let status = incident_status(i, now);
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<p><strong>Status:</strong> {}</p>\n",
+        status.label()
+    ));
+    let impact = match &i.severity {
+        Some(sev) => format!("{} ({})", i.impact.label(), sev),
+        None => i.impact.label().to_string(),
+    };
+    html.push_str(&format!(
+        "<p><strong>Impact:</strong> {}</p>\n",
+        html_escape(&impact)
+    ));
+    html.push_str(&format!(
+        "<p><strong>Affected components:</strong> {}</p>\n",
+        html_escape(&component_names(site, i.components.iter().map(|a| &a.id)))
+    ));
+    let mut when = format!("Started {}", local_time(i.started, tz));
+    if let Some(r) = i.resolved {
+        when.push_str(&format!(", resolved {}", local_time(r, tz)));
+    }
+    html.push_str(&format!("<p>{}</p>\n", html_escape(&when)));
+    if !i.updates.is_empty() {
+        html.push_str("<ul>\n");
+        for u in i.updates.iter().rev() {
+            html.push_str(&format!(
+                "<li><time datetime=\"{}\">{}</time> <strong>{}</strong>: {}</li>\n",
+                u.at.to_rfc3339(),
+                html_escape(&local_time(u.at, tz)),
+                u.status.label(),
+                html_escape(&u.message)
+            ));
+        }
+        html.push_str("</ul>\n");
+    }
+    let link_text = if i.body.trim().is_empty() {
+        "Read the incident report"
+    } else {
+        "Read the incident report and post-mortem"
+    };
+    html.push_str(&format!(
+        "<p><a href=\"{}\">{link_text}</a></p>",
+        html_escape(url)
+    ));
+    html
+}
+
+fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>) -> Entry {
+    Entry {
+        url: urls.absolute(&format!("maintenance/{}/", m.slug)),
+        title: format!("Maintenance: {}", m.title),
+        updated: maintenance_updated(m, now),
+        published: m.starts,
+        category: "maintenance".to_string(),
+        content: String::new(),
+        components: m.components.clone(),
+        source: Source::Maintenance(n),
+    }
+}
+
+fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Utc>) -> String {
+    let tz = site.config.timezone;
+    let status = maintenance_status(m, now);
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<p><strong>Status:</strong> {}</p>\n",
+        status.label()
+    ));
+    html.push_str(&format!(
+        "<p><strong>Window:</strong> {} to {}</p>\n",
+        html_escape(&local_time(m.starts, tz)),
+        html_escape(&local_time(m.ends, tz))
+    ));
+    html.push_str(&format!(
+        "<p><strong>Affected components:</strong> {}</p>\n",
+        html_escape(&component_names(site, m.components.iter()))
+    ));
+    if !m.body.trim().is_empty() {
+        html.push_str(&markdown_to_html(&m.body));
+        html.push('\n');
+    }
+    html.push_str(&format!(
+        "<p><a href=\"{}\">Read the maintenance notice</a></p>",
+        html_escape(url)
+    ));
+    html
+}
+
+/// Every entry of the site without content, newest first (ties broken by URL for
+/// stable output).
+fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
+    let mut all: Vec<Entry> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(n, i)| incident_entry(urls, i, n))
+        .chain(
+            site.maintenance
+                .iter()
+                .enumerate()
+                .map(|(n, m)| maintenance_entry(urls, m, n, now)),
+        )
+        .collect();
+    all.sort_by(|a, b| {
+        b.updated
+            .cmp(&a.updated)
+            .then(b.published.cmp(&a.published))
+            .then(a.url.cmp(&b.url))
+    });
+    all
+}
+
+/// What differs between the site feed and a component feed.
+struct Channel<'a> {
+    title: String,
+    description: String,
+    /// Absolute URL of the HTML page the feed mirrors.
+    page: String,
+    /// Site path of the directory holding `feed.xml` and `atom.xml` (`""` or `components/x/`).
+    dir: String,
+    entries: Vec<&'a Entry>,
+}
+
+fn rss(site: &Site, urls: &Urls, ch: &Channel, now: DateTime<Utc>) -> io::Result<Vec<u8>> {
+    let mut w = new_writer()?;
+    let self_url = urls.absolute(&format!("{}feed.xml", ch.dir));
+    let last = ch.entries.first().map(|e| e.updated).unwrap_or(now);
+    w.create_element("rss")
+        .with_attribute(("version", "2.0"))
+        .with_attribute(("xmlns:atom", ATOM_NS))
+        .write_inner_content(|w| {
+            w.create_element("channel").write_inner_content(|w| {
+                text_element(w, "title", &ch.title)?;
+                text_element(w, "link", &ch.page)?;
+                text_element(w, "description", &ch.description)?;
+                text_element(w, "language", &site.config.language)?;
+                text_element(w, "generator", GENERATOR)?;
+                text_element(w, "lastBuildDate", &last.to_rfc2822())?;
+                w.create_element("atom:link")
+                    .with_attribute(("href", clean(&self_url).as_ref()))
+                    .with_attribute(("rel", "self"))
+                    .with_attribute(("type", "application/rss+xml"))
+                    .write_empty()?;
+                for e in &ch.entries {
+                    rss_item(w, e)?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(finish(w))
+}
+
+fn rss_item(w: &mut Writer<Vec<u8>>, e: &Entry) -> io::Result<()> {
+    w.create_element("item").write_inner_content(|w| {
+        text_element(w, "title", &e.title)?;
+        text_element(w, "link", &e.url)?;
+        w.create_element("guid")
+            .with_attribute(("isPermaLink", "true"))
+            .write_text_content(BytesText::new(&clean(&e.url)))?;
+        text_element(w, "pubDate", &e.updated.to_rfc2822())?;
+        text_element(w, "category", &e.category)?;
+        text_element(w, "description", &e.content)?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn atom(site: &Site, urls: &Urls, ch: &Channel, now: DateTime<Utc>) -> io::Result<Vec<u8>> {
+    let mut w = new_writer()?;
+    let self_url = urls.absolute(&format!("{}atom.xml", ch.dir));
+    let updated = ch.entries.first().map(|e| e.updated).unwrap_or(now);
+    w.create_element("feed")
+        .with_attribute(("xmlns", ATOM_NS))
+        .with_attribute(("xml:lang", clean(&site.config.language).as_ref()))
+        .write_inner_content(|w| {
+            text_element(w, "id", &self_url)?;
+            w.create_element("title")
+                .with_attribute(("type", "text"))
+                .write_text_content(BytesText::new(&clean(&ch.title)))?;
+            if !ch.description.trim().is_empty() {
+                w.create_element("subtitle")
+                    .with_attribute(("type", "text"))
+                    .write_text_content(BytesText::new(&clean(&ch.description)))?;
+            }
+            text_element(w, "updated", &updated.to_rfc3339())?;
+            w.create_element("author").write_inner_content(|w| {
+                text_element(w, "name", &site.config.title)?;
+                text_element(w, "uri", urls.base())?;
+                Ok(())
+            })?;
+            w.create_element("link")
+                .with_attribute(("rel", "self"))
+                .with_attribute(("type", "application/atom+xml"))
+                .with_attribute(("href", clean(&self_url).as_ref()))
+                .write_empty()?;
+            w.create_element("link")
+                .with_attribute(("rel", "alternate"))
+                .with_attribute(("type", "text/html"))
+                .with_attribute(("href", clean(&ch.page).as_ref()))
+                .write_empty()?;
+            text_element(w, "generator", GENERATOR)?;
+            for e in &ch.entries {
+                atom_entry(w, e)?;
+            }
+            Ok(())
+        })?;
+    Ok(finish(w))
+}
+
+fn atom_entry(w: &mut Writer<Vec<u8>>, e: &Entry) -> io::Result<()> {
+    w.create_element("entry").write_inner_content(|w| {
+        text_element(w, "id", &e.url)?;
+        w.create_element("title")
+            .with_attribute(("type", "text"))
+            .write_text_content(BytesText::new(&clean(&e.title)))?;
+        text_element(w, "updated", &e.updated.to_rfc3339())?;
+        text_element(w, "published", &e.published.to_rfc3339())?;
+        w.create_element("link")
+            .with_attribute(("rel", "alternate"))
+            .with_attribute(("type", "text/html"))
+            .with_attribute(("href", clean(&e.url).as_ref()))
+            .write_empty()?;
+        w.create_element("category")
+            .with_attribute(("term", clean(&e.category).as_ref()))
+            .write_empty()?;
+        w.create_element("content")
+            .with_attribute(("type", "html"))
+            .write_text_content(BytesText::new(&clean(&e.content)))?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn channel_files(
+    site: &Site,
+    urls: &Urls,
+    ch: &Channel,
+    now: DateTime<Utc>,
+) -> io::Result<[OutputFile; 2]> {
+    Ok([
+        OutputFile::new(format!("{}feed.xml", ch.dir), rss(site, urls, ch, now)?),
+        OutputFile::new(format!("{}atom.xml", ch.dir), atom(site, urls, ch, now)?),
+    ])
+}
+
+/// `feed.xml` and `atom.xml` for the site, and `components/<id>/feed.xml` and
+/// `components/<id>/atom.xml` for every component, each with the newest
+/// `config.feeds.limit` entries that concern it.
+pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
+    let urls = Urls::new(&site.config.base_url);
+    let mut all = entries(site, &urls, now);
+    let limit = site.config.feeds.limit;
+    // Only the entries some feed shows get their HTML built: with thousands of
+    // incidents, most never reach a feed.
+    let mut shown = vec![false; all.len()];
+    shown.iter_mut().take(limit).for_each(|s| *s = true);
+    for c in &site.config.components {
+        let matching = all
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.components.contains(&c.id));
+        for (n, _) in matching.take(limit) {
+            shown[n] = true;
+        }
+    }
+    for (e, _) in all.iter_mut().zip(&shown).filter(|(_, s)| **s) {
+        e.content = match e.source {
+            Source::Incident(n) => incident_content(site, &e.url, &site.incidents[n], now),
+            Source::Maintenance(n) => maintenance_content(site, &e.url, &site.maintenance[n], now),
+        };
+    }
+    let mut channels = vec![Channel {
+        title: site.config.title.clone(),
+        description: if site.config.description.trim().is_empty() {
+            format!("Incidents and maintenance of {}", site.config.title)
+        } else {
+            site.config.description.clone()
+        },
+        page: urls.absolute(""),
+        dir: String::new(),
+        entries: all.iter().take(limit).collect(),
+    }];
+    for c in &site.config.components {
+        channels.push(Channel {
+            title: format!("{}: {}", site.config.title, c.name),
+            description: format!("Incidents and maintenance affecting {}", c.name),
+            page: urls.absolute(&format!("components/{}/", c.id)),
+            dir: format!("components/{}/", c.id),
+            entries: all
+                .iter()
+                .filter(|e| e.components.contains(&c.id))
+                .take(limit)
+                .collect(),
+        });
+    }
+    let mut files = Vec::with_capacity(channels.len() * 2);
+    for ch in &channels {
+        // Writing to a Vec cannot fail; an error here would be a bug in the writer,
+        // and a missing feed is better than a panic on user data.
+        if let Ok(pair) = channel_files(site, &urls, ch, now) {
+            files.extend(pair);
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::model::level::{Impact, Level, TemplateKind};
+    use crate::site::{
+        Affected, Component, Config, FeedsConfig, PostmortemConfig, Update, UptimeConfig,
+    };
+    use chrono::TimeZone;
+
+    pub fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, d, h, m, 0).unwrap()
+    }
+
+    pub fn component(id: &str, name: &str, group: Option<&str>, position: usize) -> Component {
+        Component {
+            id: id.into(),
+            name: name.into(),
+            group: group.map(str::to_string),
+            description: Some(format!("{name} description")),
+            slo: 99.9,
+            since: None,
+            position,
+        }
+    }
+
+    pub fn incident(slug: &str, title: &str, started: DateTime<Utc>) -> Incident {
+        Incident {
+            slug: slug.into(),
+            source: format!("content/incidents/{slug}.md"),
+            title: title.into(),
+            impact: Impact::Major,
+            severity: None,
+            started,
+            detected: started,
+            resolved: None,
+            template: TemplateKind::StatusPage,
+            cause: None,
+            draft: false,
+            components: vec![Affected {
+                id: "auth".into(),
+                level: Level::MajorOutage,
+            }],
+            updates: vec![Update {
+                at: started,
+                status: UpdateStatus::Investigating,
+                message: "We are investigating.".into(),
+                line: 1,
+            }],
+            actions: vec![],
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    pub fn window(slug: &str, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Maintenance {
+        Maintenance {
+            slug: slug.into(),
+            source: format!("content/maintenance/{slug}.md"),
+            title: format!("Window {slug}"),
+            starts,
+            ends,
+            components: vec!["api".into()],
+            status: None,
+            draft: false,
+            body: "We *upgrade* things.".into(),
+            body_line: 1,
+        }
+    }
+
+    pub fn site() -> Site {
+        let mut resolved = incident(
+            "auth-outage",
+            "Auth <b>&</b> \"login\" 😀 认证\u{1}",
+            t(14, 9, 36),
+        );
+        resolved.resolved = Some(t(14, 10, 6));
+        resolved.updates.push(Update {
+            at: t(14, 10, 6),
+            status: UpdateStatus::Resolved,
+            message: "Fixed <script>alert(1)</script> & done\u{0}.".into(),
+            line: 2,
+        });
+        resolved.body = "## Summary\nIt broke.".into();
+        let mut api = incident("api-slow", "API slow", t(15, 8, 0));
+        api.components = vec![Affected {
+            id: "api".into(),
+            level: Level::DegradedPerformance,
+        }];
+        Site {
+            root: ".".into(),
+            config: Config {
+                title: "Acme & Co Status".into(),
+                base_url: "https://acme.github.io/status/".into(),
+                description: "Live status".into(),
+                timezone: chrono_tz::Europe::Berlin,
+                language: "en".into(),
+                theme: "default".into(),
+                uptime: UptimeConfig {
+                    days: 90,
+                    slo: 99.9,
+                    partial_outage_weight: 0.3,
+                    count_maintenance: false,
+                },
+                feeds: FeedsConfig { limit: 50 },
+                postmortem: PostmortemConfig { due_hours: 72 },
+                components: vec![
+                    component("api", "Public API", Some("Core"), 0),
+                    component("auth", "Authentication API", Some("Core"), 1),
+                    component("web", "Website", None, 2),
+                ],
+            },
+            incidents: vec![api, resolved],
+            maintenance: vec![window("db-upgrade", t(20, 2, 0), t(20, 4, 0))],
+        }
+    }
+
+    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.path == path).expect(path);
+        std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    /// Every element and attribute parses with a real XML parser.
+    fn assert_well_formed(xml: &str) {
+        let mut r = quick_xml::Reader::from_str(xml);
+        loop {
+            match r.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("malformed XML: {e}\n{xml}"),
+            }
+        }
+    }
+
+    #[test]
+    fn files_for_site_and_components() {
+        let files = render_feeds(&site(), t(16, 0, 0));
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "feed.xml",
+                "atom.xml",
+                "components/api/feed.xml",
+                "components/api/atom.xml",
+                "components/auth/feed.xml",
+                "components/auth/atom.xml",
+                "components/web/feed.xml",
+                "components/web/atom.xml",
+            ]
+        );
+        for f in &files {
+            let s = std::str::from_utf8(&f.bytes).unwrap();
+            assert_well_formed(s);
+            assert!(!s.chars().any(crate::render::xml::is_xml_forbidden));
+        }
+    }
+
+    #[test]
+    fn rss_has_escaped_hostile_text_and_absolute_links() {
+        let files = render_feeds(&site(), t(16, 0, 0));
+        let rss = file(&files, "feed.xml");
+        assert!(rss.contains("<title>Acme &amp; Co Status</title>"));
+        assert!(rss.contains(
+            r#"<atom:link href="https://acme.github.io/status/feed.xml" rel="self" type="application/rss+xml"/>"#
+        ));
+        assert!(
+            rss.contains("<title>Auth &lt;b&gt;&amp;&lt;/b&gt; &quot;login&quot; 😀 认证</title>")
+        );
+        assert!(rss.contains(
+            r#"<guid isPermaLink="true">https://acme.github.io/status/incidents/auth-outage/</guid>"#
+        ));
+        // The update message is HTML-escaped inside HTML that is XML-escaped.
+        assert!(rss.contains(
+            "Fixed &amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; &amp;amp; done."
+        ));
+        assert!(rss.contains("<pubDate>Sat, 14 Mar 2026 10:06:00 +0000</pubDate>"));
+        assert!(rss.contains("2026-03-14 11:06 CET (UTC+01:00)"));
+        assert!(!rss.contains("href=\"/"));
+    }
+
+    #[test]
+    fn newest_updated_first_and_limit() {
+        let mut s = site();
+        let files = render_feeds(&s, t(16, 0, 0));
+        let atom = file(&files, "atom.xml");
+        let order: Vec<usize> = ["db-upgrade", "api-slow", "auth-outage"]
+            .iter()
+            .map(|slug| atom.find(&format!("{slug}/</id>")).unwrap())
+            .collect();
+        assert!(order[0] < order[1] && order[1] < order[2], "{atom}");
+        assert!(atom.contains("<updated>2026-03-20T02:00:00+00:00</updated>"));
+        assert!(atom.contains("<name>Acme &amp; Co Status</name>"));
+
+        // A new update on the old incident brings it to the top.
+        s.incidents[1].updates.push(Update {
+            at: t(21, 0, 0),
+            status: UpdateStatus::Resolved,
+            message: "Post-mortem published.".into(),
+            line: 3,
+        });
+        s.config.feeds.limit = 1;
+        let files = render_feeds(&s, t(16, 0, 0));
+        let atom = file(&files, "atom.xml");
+        assert_eq!(atom.matches("<entry>").count(), 1);
+        assert!(atom.contains("incidents/auth-outage/</id>"));
+    }
+
+    #[test]
+    fn component_feeds_only_hold_their_items() {
+        let files = render_feeds(&site(), t(16, 0, 0));
+        let api = file(&files, "components/api/atom.xml");
+        assert!(api.contains("api-slow/"));
+        assert!(api.contains("db-upgrade/"));
+        assert!(!api.contains("auth-outage/"));
+        assert!(api.contains(
+            r#"<link rel="self" type="application/atom+xml" href="https://acme.github.io/status/components/api/atom.xml"/>"#
+        ));
+        let web = file(&files, "components/web/feed.xml");
+        assert!(!web.contains("<item>"));
+        let web_atom = file(&files, "components/web/atom.xml");
+        assert!(web_atom.contains("<updated>2026-03-16T00:00:00+00:00</updated>"));
+    }
+
+    #[test]
+    fn statuses_in_content() {
+        let s = site();
+        assert_eq!(
+            incident_status(&s.incidents[1], t(16, 0, 0)),
+            UpdateStatus::Resolved
+        );
+        assert_eq!(
+            incident_status(&s.incidents[1], t(14, 9, 50)),
+            UpdateStatus::Investigating
+        );
+        let files = render_feeds(&s, t(20, 3, 0));
+        let rss = file(&files, "feed.xml");
+        assert!(rss.contains("&lt;strong&gt;Status:&lt;/strong&gt; In progress"));
+        assert!(rss.contains("&lt;em&gt;upgrade&lt;/em&gt;"));
+        let m = &s.maintenance[0];
+        assert_eq!(maintenance_updated(m, t(20, 3, 0)), m.starts);
+        assert_eq!(maintenance_updated(m, t(21, 0, 0)), m.ends);
+    }
+
+    #[test]
+    fn deterministic() {
+        let a = render_feeds(&site(), t(16, 0, 0));
+        let b = render_feeds(&site(), t(16, 0, 0));
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,305 @@
+//! Markdown to safe HTML: the post-mortem bodies and maintenance notes.
+//!
+//! Authors may write raw HTML in Markdown, and a status page is often fed from
+//! many hands, so everything pulldown-cmark emits goes through ammonia before a
+//! template may print it with `| safe`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// A heading of the rendered body, for a table of contents and section checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 2 to 6: a body `#` is demoted to 2 because the page owns the `<h1>`.
+    pub level: u8,
+    /// Plain text of the heading.
+    pub text: String,
+    /// Unique within the body, stable across builds.
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct RenderedMarkdown {
+    /// Sanitised HTML, safe to print unescaped.
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+/// Ids the page templates use around the body; a heading never takes one of them.
+const RESERVED_IDS: &[&str] = &[
+    "main",
+    "incident-updates",
+    "incident-postmortem",
+    "incident-actions",
+    "incident-contents",
+];
+
+pub fn render_markdown(md: &str) -> RenderedMarkdown {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Parser::new_ext(md, options).collect();
+
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut headings = Vec::new();
+
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let level = demote(*level);
+        let explicit = id.as_ref().map(|s| s.to_string());
+        let mut text = String::new();
+        let mut j = i + 1;
+        while j < events.len() {
+            match &events[j] {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                _ => {}
+            }
+            j += 1;
+        }
+        let base = explicit
+            .map(|e| slugify(&e))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slugify(&text));
+        let id = unique_id(&base, &mut used, &mut counts);
+        headings.push(Heading {
+            level: level as u8,
+            text: text.trim().to_string(),
+            id: id.clone(),
+        });
+        // Attributes and classes from `{ .x key=v }` are dropped on purpose: they could
+        // carry styles or handlers, and the theme owns the look.
+        events[i] = Event::Start(Tag::Heading {
+            level,
+            id: Some(CowStr::from(id)),
+            classes: vec![],
+            attrs: vec![],
+        });
+        if j < events.len() {
+            events[j] = Event::End(TagEnd::Heading(level));
+        }
+        i = j + 1;
+    }
+
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    html::push_html(&mut raw, events.into_iter());
+    // Column alignment comes out as inline style, which the sanitiser removes;
+    // keep it as a class the theme styles.
+    let raw = raw
+        .replace(r#" style="text-align: left""#, r#" class="align-left""#)
+        .replace(r#" style="text-align: center""#, r#" class="align-center""#)
+        .replace(r#" style="text-align: right""#, r#" class="align-right""#);
+    let html = SANITIZER.clean(&raw).to_string();
+    RenderedMarkdown { html, headings }
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        other => other,
+    }
+}
+
+/// Lowercase letters and digits, other runs turned into one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+fn unique_id(
+    base: &str,
+    used: &mut HashSet<String>,
+    counts: &mut HashMap<String, usize>,
+) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    let mut candidate = base.to_string();
+    while used.contains(&candidate) {
+        let n = counts.entry(base.to_string()).or_insert(0);
+        *n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .link_rel(Some("noopener noreferrer"))
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
+        // Footnote definitions are `<div class="footnote-definition" id="label">`.
+        .add_tag_attributes("div", ["id"])
+        .add_allowed_classes("div", ["footnote-definition"])
+        .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+        .add_allowed_classes("th", ["align-left", "align-center", "align-right"])
+        .add_allowed_classes("td", ["align-left", "align-center", "align-right"])
+        .add_allowed_classes("code", LANGUAGE_CLASSES);
+    b
+});
+
+/// Fenced code languages keep their class so a theme may style them.
+const LANGUAGE_CLASSES: [&str; 12] = [
+    "language-text",
+    "language-sh",
+    "language-bash",
+    "language-shell",
+    "language-console",
+    "language-json",
+    "language-yaml",
+    "language-toml",
+    "language-sql",
+    "language-diff",
+    "language-log",
+    "language-http",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        render_markdown(md).html
+    }
+
+    /// No executable content or handler may survive, whatever the spelling.
+    fn assert_inert(out: &str) {
+        let lower = out.to_lowercase();
+        for bad in [
+            "<script",
+            "onerror",
+            "onload",
+            "onclick",
+            "javascript:",
+            "data:",
+            "<iframe",
+            "<svg",
+            "style=",
+            "<style",
+            "<object",
+            "<embed",
+            "<form",
+        ] {
+            assert!(!lower.contains(bad), "`{bad}` survived in {out}");
+        }
+    }
+
+    #[test]
+    fn hostile_inputs_are_neutralised() {
+        let cases = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            r#"<a href="JaVaScRiPt:alert(1)">x</a>"#,
+            r#"<a href=" javascript:alert(1)">x</a>"#,
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<svg onload=alert(1)><circle r=1 /></svg>",
+            "![x](data:text/html;base64,PHNjcmlwdD4=)",
+            r#"<p style="background:url(javascript:alert(1))">x</p>"#,
+            "<style>body{display:none}</style>",
+            "<object data=x></object><embed src=x><form action=x><input></form>",
+            "# T {onclick=alert(1) style=color:red}",
+            "<div onmouseover=\"alert(1)\">hover</div>",
+        ];
+        for md in cases {
+            assert_inert(&html(md));
+        }
+        // Script bodies are dropped, not shown as text.
+        assert!(!html("<script>alert(1)</script>").contains("alert"));
+    }
+
+    #[test]
+    fn links_get_rel_and_keep_safe_urls() {
+        let out = html("[docs](https://example.com/a?b=1&c=2) and [rel](/status/x/)");
+        assert!(
+            out.contains(r#"href="https://example.com/a?b=1&amp;c=2""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"rel="noopener noreferrer""#), "{out}");
+        assert!(out.contains(r#"href="/status/x/""#), "{out}");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_render() {
+        let md = "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~ text[^n]\n\n[^n]: The note.\n";
+        let out = html(md);
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains(r#"<th class="align-left">a</th>"#), "{out}");
+        assert!(out.contains(r#"<td class="align-right">2</td>"#), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains(r##"<a href="#n""##), "{out}");
+        assert!(
+            out.contains(r#"<div class="footnote-definition" id="n">"#),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_deterministic_ids_and_h1_is_demoted() {
+        let md = "# Summary\n\n## Root cause\n\ntext\n\n## Root cause\n\n### Root  cause!\n\n## Détails `code`\n\n## Main\n";
+        let r = render_markdown(md);
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "summary",
+                "root-cause",
+                "root-cause-1",
+                "root-cause-2",
+                "détails-code",
+                "main-1"
+            ]
+        );
+        assert_eq!(r.headings[0].level, 2);
+        assert_eq!(r.headings[4].text, "Détails code");
+        assert!(
+            r.html.contains(r#"<h2 id="summary">Summary</h2>"#),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("<h1"));
+        assert!(r.html.contains(r#"<h3 id="root-cause-2">"#));
+        assert_eq!(render_markdown(md), r);
+    }
+
+    #[test]
+    fn explicit_heading_id_is_kept_but_made_safe_and_unique() {
+        let r = render_markdown("## A {#custom}\n\n## B {#custom}\n\n## C {#\"><x}\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids[..2], ["custom", "custom-1"]);
+        assert!(ids[2].chars().all(|c| c.is_alphanumeric() || c == '-'));
+        assert!(!r.html.contains("<x"), "{}", r.html);
+    }
+
+    #[test]
+    fn empty_and_symbol_headings_get_an_id() {
+        let r = render_markdown("## !!!\n\n##\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["section", "section-1"]);
+    }
+}

@@ -1,0 +1,208 @@
+//! Text helpers shared by the feed, calendar, API and badge renderers: stripping the
+//! characters XML 1.0 forbids, HTML escaping for feed content, Markdown to plain text
+//! and sanitised HTML, and the site-timezone display of instants.
+
+use std::borrow::Cow;
+use std::io;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event as XmlEvent};
+
+/// True for characters that may not appear in an XML 1.0 document, even escaped:
+/// C0 controls other than tab, LF and CR, and the non-characters U+FFFE and U+FFFF.
+/// (Lone surrogates cannot exist in a Rust `str`.)
+pub fn is_xml_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// `s` without the characters XML 1.0 forbids; borrows when there are none.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if s.chars().any(is_xml_forbidden) {
+        Cow::Owned(s.chars().filter(|&c| !is_xml_forbidden(c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if is_xml_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn md_options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Markdown rendered to HTML with raw HTML sanitised, for feed content.
+pub fn markdown_to_html(md: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&clean(md), md_options()));
+    ammonia::clean(&html)
+}
+
+/// Markdown reduced to readable plain text (for calendars and the JSON API):
+/// blocks separated by blank lines, list items on their own lines, markup and raw
+/// HTML dropped, link targets kept in parentheses.
+pub fn markdown_to_plain(md: &str) -> String {
+    let mut out = String::new();
+    let mut links: Vec<String> = Vec::new();
+    let block_break = |out: &mut String| {
+        let trimmed = out.trim_end_matches([' ', '\n']).len();
+        out.truncate(trimmed);
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+    };
+    for event in Parser::new_ext(md, md_options()) {
+        match event {
+            Event::Start(Tag::Item) => {
+                let trimmed = out.trim_end_matches(' ').len();
+                out.truncate(trimmed);
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str("- ");
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
+            Event::End(TagEnd::Link) => {
+                if let Some(dest) = links.pop()
+                    && !dest.is_empty()
+                    && !out.ends_with(dest.as_str())
+                {
+                    out.push_str(" (");
+                    out.push_str(&dest);
+                    out.push(')');
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table,
+            ) => block_break(&mut out),
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => out.push('\n'),
+            Event::End(TagEnd::TableCell) => out.push_str(" | "),
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Rule => block_break(&mut out),
+            _ => {}
+        }
+    }
+    clean(out.trim()).into_owned()
+}
+
+/// An instant as people read it on the page: site-local time with zone and UTC offset,
+/// e.g. `2026-03-14 10:36 CET (UTC+01:00)`.
+pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
+    let local = t.with_timezone(&tz);
+    let abbr = local.format("%Z").to_string();
+    let offset = local.format("%:z").to_string();
+    if abbr.starts_with(['+', '-']) || abbr.is_empty() {
+        format!("{} (UTC{offset})", local.format("%Y-%m-%d %H:%M"))
+    } else {
+        format!("{} {abbr} (UTC{offset})", local.format("%Y-%m-%d %H:%M"))
+    }
+}
+
+/// ISO 8601 in the site timezone with its offset and milliseconds, as Statuspage writes
+/// (`2026-03-14T10:36:00.000+01:00`).
+pub fn iso_local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A writer that indents by two spaces, with the XML declaration already written.
+pub fn new_writer() -> io::Result<Writer<Vec<u8>>> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(XmlEvent::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    Ok(w)
+}
+
+/// `<name>text</name>` with the text cleaned and escaped.
+pub fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(&clean(text)))?;
+    Ok(())
+}
+
+/// Finishes a document: a trailing newline, then the bytes.
+pub fn finish(w: Writer<Vec<u8>>) -> Vec<u8> {
+    let mut bytes = w.into_inner();
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn strips_only_forbidden_characters() {
+        let s = "a\u{0}b\u{1}\tc\nd\re\u{B}\u{C}\u{1F}f\u{FFFE}\u{FFFF}g\u{7F}é😀中";
+        assert_eq!(clean(s), "ab\tc\nd\refg\u{7F}é😀中");
+        assert!(matches!(clean("plain <&>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn html_escape_covers_quotes_and_controls() {
+        assert_eq!(
+            html_escape("<script>alert(\"x\" & 'y')</script>\u{1}"),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn markdown_html_is_sanitised() {
+        let html = markdown_to_html("Hi <script>alert(1)</script> **there**\u{1}");
+        assert!(!html.contains("<script"));
+        assert!(html.contains("<strong>there</strong>"));
+        assert!(!html.contains('\u{1}'));
+    }
+
+    #[test]
+    fn markdown_plain_text() {
+        let md = "## Plan\n\nWe *upgrade* the [database](https://x.test/db).\nShort break.\n\n- one\n- two\n\n<b>raw</b> tail";
+        assert_eq!(
+            markdown_to_plain(md),
+            "Plan\n\nWe upgrade the database (https://x.test/db). Short break.\n\n- one\n- two\n\nraw tail"
+        );
+    }
+
+    #[test]
+    fn local_time_has_zone_and_offset() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 14, 9, 36, 0).unwrap();
+        assert_eq!(
+            local_time(t, chrono_tz::Europe::Berlin),
+            "2026-03-14 10:36 CET (UTC+01:00)"
+        );
+        assert_eq!(
+            local_time(t, chrono_tz::UTC),
+            "2026-03-14 09:36 UTC (UTC+00:00)"
+        );
+        assert_eq!(
+            iso_local(t, chrono_tz::Europe::Berlin),
+            "2026-03-14T10:36:00.000+01:00"
+        );
+        assert_eq!(iso_local(t, chrono_tz::UTC), "2026-03-14T09:36:00.000Z");
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The browser suite over real statusgen builds: the demo site at the repo root and the
+# fixture sites, each built with a fixed "now" and checked by check-site.mjs (Nu HTML
+# Checker, axe-core in Chromium, no-JS, links, screenshots). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+out="$repo/tests/browser/out"
+rm -rf "$out"
+mkdir -p "$out/shots"
+cargo build --quiet
+bin="$repo/target/debug/statusgen"
+
+echo "== harness self-test"
+bash tests/browser/selftest.sh
+
+status=0
+check() { # name root base-url base-path [extra build args...]
+  local name=$1 root=$2 url=$3 path=$4
+  shift 4
+  echo "== $name ($url)"
+  "$bin" build --root "$root" --output "$out/$name" --base-url "$url" --now 2026-11-26T12:00:00Z "$@"
+  node tests/browser/check-site.mjs "$out/$name" --base-path "$path" --site-url "$url" \
+    --shots "$out/shots" --name "$name" || status=1
+}
+check demo "$repo" https://example.github.io/status/ /status/
+check basic "$repo/tests/fixtures/basic" https://acme.example/deep/sub/path/ /deep/sub/path/
+check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --drafts
+echo "screenshots: $out/shots"
+exit $status
