@@ -2,7 +2,8 @@
 //! site is edited: the time from a change being seen to the new site being servable is
 //! one in-memory build plus an Arc swap.
 //!
-//! `cargo bench --bench rebuild` (add `-- 5000` for another site size).
+//! `cargo bench --bench rebuild` (add `-- 5000` for another site size, or `-- DIR` to use
+//! an existing site, such as one written by `cargo run --release --example gen-site`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -55,43 +56,56 @@ fn generate(root: &Path, n: usize) {
     }
 }
 
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1000);
+    let arg = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    generate(&root, n);
+    let root = match &arg {
+        Some(dir) if Path::new(dir).is_dir() => {
+            // Edits go to a copy, never to the given site.
+            let root = tmp.path().join("site");
+            copy_dir(Path::new(dir), &root);
+            root
+        }
+        _ => {
+            let n = arg.and_then(|a| a.parse().ok()).unwrap_or(1000);
+            let root = tmp.path().join("site");
+            generate(&root, n);
+            root
+        }
+    };
     let opts = LoadOptions {
         drafts: false,
         base_url: Some("http://127.0.0.1:1111/status/".into()),
     };
     // Warm the page cache and any lazily built state, as a running server would have.
-    let (_, files, _) = statusgen::build::build_in_memory(&root, &opts, Utc::now())
-        .unwrap_or_else(|d| panic!("generated site does not build: {d:?}"));
-    let edited = std::fs::read_dir(root.join("content/incidents"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let (site, files, _) = statusgen::build::build_in_memory(&root, &opts, Utc::now())
+        .unwrap_or_else(|d| panic!("the site does not build: {d:?}"));
+    let n = site.incidents.len();
+    let edited = root.join(&site.incidents[n / 2].source);
     let original = std::fs::read_to_string(&edited).unwrap();
 
     let runs = 15;
     let mut full = Vec::with_capacity(runs);
     let mut load = Vec::with_capacity(runs);
     for i in 0..runs {
-        std::fs::write(
-            &edited,
-            original.replace("Something broke", &format!("Edit {i} broke")),
-        )
-        .unwrap();
+        std::fs::write(&edited, format!("{original}\nEdited again ({i}).\n")).unwrap();
         let t = Instant::now();
         let built = statusgen::serve::build_site(&root, &opts, Utc::now());
         full.push(t.elapsed());
