@@ -104,6 +104,7 @@ fn main() {
     let runs = 15;
     let mut full = Vec::with_capacity(runs);
     let mut load = Vec::with_capacity(runs);
+    let mut theme = Vec::with_capacity(runs);
     for i in 0..runs {
         std::fs::write(&edited, format!("{original}\nEdited again ({i}).\n")).unwrap();
         let t = Instant::now();
@@ -114,15 +115,20 @@ fn main() {
         let loaded = statusgen::load::load_site(&root, &opts);
         load.push(t.elapsed());
         assert!(loaded.site.is_some());
+        let t = Instant::now();
+        let th = statusgen::render::theme::Theme::load(&root, &site.config.theme);
+        theme.push(t.elapsed());
+        assert!(th.is_ok());
     }
     println!(
         "{n} incidents, {} output files: rebuild after one edit (in memory) median {:.1} ms \
-         (min {:.1}, max {:.1}); of which loading {:.1} ms; {} runs",
+         (min {:.1}, max {:.1}); of which loading the content {:.1} ms, the theme {:.1} ms; {} runs",
         files.len(),
         median(full.clone()).as_secs_f64() * 1e3,
         full.iter().min().unwrap().as_secs_f64() * 1e3,
         full.iter().max().unwrap().as_secs_f64() * 1e3,
         median(load).as_secs_f64() * 1e3,
+        median(theme).as_secs_f64() * 1e3,
         runs
     );
 }
