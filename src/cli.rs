@@ -32,6 +32,8 @@ pub enum Command {
     New(NewCommand),
     /// Create a fresh, working site (never overwrites a file).
     Init(InitArgs),
+    /// Preview the site with live reload (built in memory; nothing is written).
+    Serve(ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -143,6 +145,29 @@ fn parse_impact(s: &str) -> Result<crate::model::level::Impact, String> {
     })
 }
 
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// The site folder (holding site.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port; must be free when given [default: 1111, else the next free one].
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include incidents and maintenance marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Poll for changes instead of using native file events (for WSL2 with files on
+    /// the Windows side, network drives and some container mounts).
+    #[arg(long)]
+    pub poll: bool,
+}
+
 pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
@@ -206,6 +231,28 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(a) => check(a),
         Command::New(c) => new(c),
         Command::Init(a) => init(a),
+        Command::Serve(a) => serve(a),
+    }
+}
+
+fn serve(a: ServeArgs) -> ExitCode {
+    if let Err(e) = resolve_now(None) {
+        return usage_error(e);
+    }
+    let opts = crate::serve::ServeOptions {
+        root: a.root,
+        bind: a.bind,
+        port: a.port,
+        open: a.open,
+        drafts: a.drafts,
+        poll: a.poll,
+    };
+    match crate::serve::run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }
 

@@ -1,0 +1,134 @@
+//! How long `statusgen serve` takes to rebuild after one incident of a 1,000-incident
+//! site is edited: the time from a change being seen to the new site being servable is
+//! one in-memory build plus an Arc swap.
+//!
+//! `cargo bench --bench rebuild` (add `-- 5000` for another site size, or `-- DIR` to use
+//! an existing site, such as one written by `cargo run --release --example gen-site`).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use statusgen::load::LoadOptions;
+
+const COMPONENTS: &[&str] = &[
+    "api", "auth", "web", "db", "cdn", "search", "billing", "email",
+];
+const IMPACTS: &[&str] = &["none", "minor", "major", "critical"];
+
+/// Writes a synthetic site of `n` incidents, two a week going back from 2026-04.
+fn generate(root: &Path, n: usize) {
+    std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+    std::fs::create_dir_all(root.join("content/maintenance")).unwrap();
+    let mut toml = String::from(
+        "title = \"Bench Status\"\nbase_url = \"https://acme.github.io/status/\"\n\
+         timezone = \"Europe/Berlin\"\n",
+    );
+    for c in COMPONENTS {
+        toml.push_str(&format!(
+            "\n[[components]]\nid = \"{c}\"\nname = \"{c} service\"\ngroup = \"Core\"\n"
+        ));
+    }
+    std::fs::write(root.join("site.toml"), toml).unwrap();
+    let end = chrono::DateTime::parse_from_rfc3339("2026-04-01T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    for i in 0..n {
+        let started = end - chrono::Duration::hours(84 * i as i64 + (i % 7) as i64);
+        let resolved = started + chrono::Duration::minutes(15 + (i % 90) as i64);
+        let c1 = COMPONENTS[i % COMPONENTS.len()];
+        let c2 = COMPONENTS[(i * 3 + 1) % COMPONENTS.len()];
+        let text = format!(
+            "+++\ntitle = \"Incident number {i}\"\nimpact = \"{impact}\"\n\
+             started = {s}\nresolved = {r}\ncause = \"cause-{cause}\"\n\
+             components = [\"{c1}\", \"{c2}\"]\n\n\
+             [[updates]]\nat = {s}\nstatus = \"investigating\"\nmessage = \"We are looking into it.\"\n\n\
+             [[updates]]\nat = {r}\nstatus = \"resolved\"\nmessage = \"Fixed.\"\n+++\n\
+             ## Summary\nSomething broke for a while.\n\n## Root cause\nA *bad* deploy.\n\n\
+             ## Timeline\n| Time | Event |\n|---|---|\n| 10:00 | Alert |\n| 10:30 | Fixed |\n",
+            impact = IMPACTS[i % IMPACTS.len()],
+            s = started.to_rfc3339(),
+            r = resolved.to_rfc3339(),
+            cause = i % 13,
+        );
+        let name = format!("{}-incident-{i}.md", started.format("%Y-%m-%d"));
+        std::fs::write(root.join("content/incidents").join(name), text).unwrap();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() {
+    let arg = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let tmp = tempfile::tempdir().unwrap();
+    let root = match &arg {
+        Some(dir) if Path::new(dir).is_dir() => {
+            // Edits go to a copy, never to the given site.
+            let root = tmp.path().join("site");
+            copy_dir(Path::new(dir), &root);
+            root
+        }
+        _ => {
+            let n = arg.and_then(|a| a.parse().ok()).unwrap_or(1000);
+            let root = tmp.path().join("site");
+            generate(&root, n);
+            root
+        }
+    };
+    let opts = LoadOptions {
+        drafts: false,
+        base_url: Some("http://127.0.0.1:1111/status/".into()),
+    };
+    // Warm the page cache and any lazily built state, as a running server would have.
+    let (site, files, _) = statusgen::build::build_in_memory(&root, &opts, Utc::now())
+        .unwrap_or_else(|d| panic!("the site does not build: {d:?}"));
+    let n = site.incidents.len();
+    let edited = root.join(&site.incidents[n / 2].source);
+    let original = std::fs::read_to_string(&edited).unwrap();
+
+    let runs = 15;
+    let mut full = Vec::with_capacity(runs);
+    let mut load = Vec::with_capacity(runs);
+    let mut theme = Vec::with_capacity(runs);
+    for i in 0..runs {
+        std::fs::write(&edited, format!("{original}\nEdited again ({i}).\n")).unwrap();
+        let t = Instant::now();
+        let built = statusgen::serve::build_site(&root, &opts, Utc::now());
+        full.push(t.elapsed());
+        assert!(built.is_ok());
+        let t = Instant::now();
+        let loaded = statusgen::load::load_site(&root, &opts);
+        load.push(t.elapsed());
+        assert!(loaded.site.is_some());
+        let t = Instant::now();
+        let th = statusgen::render::theme::Theme::load(&root, &site.config.theme);
+        theme.push(t.elapsed());
+        assert!(th.is_ok());
+    }
+    println!(
+        "{n} incidents, {} output files: rebuild after one edit (in memory) median {:.1} ms \
+         (min {:.1}, max {:.1}); of which loading the content {:.1} ms, the theme {:.1} ms; {} runs",
+        files.len(),
+        median(full.clone()).as_secs_f64() * 1e3,
+        full.iter().min().unwrap().as_secs_f64() * 1e3,
+        full.iter().max().unwrap().as_secs_f64() * 1e3,
+        median(load).as_secs_f64() * 1e3,
+        median(theme).as_secs_f64() * 1e3,
+        runs
+    );
+}
