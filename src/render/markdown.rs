@@ -169,7 +169,7 @@ fn url_is_safe(url: &str) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect();
-    match trimmed.find(|c: char| c == ':' || c == '/' || c == '?' || c == '#') {
+    match trimmed.find([':', '/', '?', '#']) {
         Some(i) if trimmed.as_bytes()[i] == b':' => {
             let scheme = trimmed[..i].to_ascii_lowercase();
             matches!(scheme.as_str(), "http" | "https" | "mailto")
