@@ -93,7 +93,40 @@ pub struct UptimeRow {
     pub period: String,
     /// Marks in the bar (`[uptime].days`).
     pub window_days: u32,
+    #[serde(skip)]
     pub days: Vec<UptimeDay>,
+    /// The marks' `<li>` items, rendered once in Rust (see [`marks_items`]).
+    pub items: String,
+}
+
+/// The `<li>` items of a day bar or calendar: one per day, its text shown as a tooltip
+/// on hover or focus and read by screen readers; days with incidents link to the first.
+/// Rendered here rather than in a template loop because a long history has tens of
+/// thousands of marks and this is the hot spot of the uptime page.
+pub fn marks_items(days: &[UptimeDay]) -> String {
+    use crate::render::xml::html_escape;
+    let mut out = String::with_capacity(days.len() * 64);
+    for d in days {
+        out.push_str("<li class=\"d-");
+        out.push_str(&html_escape(&d.level));
+        out.push_str("\">");
+        match &d.url {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                out.push_str(&html_escape(url));
+                out.push_str("\"><span class=\"t\">");
+                out.push_str(&html_escape(&d.label));
+                out.push_str("</span></a>");
+            }
+            None => {
+                out.push_str("<span class=\"t\">");
+                out.push_str(&html_escape(&d.label));
+                out.push_str("</span>");
+            }
+        }
+        out.push_str("</li>");
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]

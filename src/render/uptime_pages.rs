@@ -210,11 +210,13 @@ pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeR
         Some(d) => format!("since {}", kit.clock.date(d).display),
         None => "last 90 days".to_string(),
     };
+    let days = day_marks(kit, &f.days, spans, true);
     UptimeRow {
         percent: window_percent(w),
         period,
         window_days: kit.site.config.uptime.days,
-        days: day_marks(kit, &f.days, spans, true),
+        items: crate::render::html::marks_items(&days),
+        days,
     }
 }
 
@@ -254,7 +256,10 @@ pub struct MonthCtx {
     pub breach_days: usize,
     /// Weekday of the 1st, Monday 1 … Sunday 7: the calendar's first column.
     pub offset: u32,
+    #[serde(skip)]
     pub days: Vec<UptimeDay>,
+    /// The calendar's `<li>` items (`html::marks_items`).
+    pub items: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -314,6 +319,7 @@ fn budget_ctx(f: &ComponentFigures) -> BudgetCtx {
 
 fn month_ctx(kit: &PageKit, m: &MonthFigure, spans: &Spans, slo: f64) -> MonthCtx {
     let first = NaiveDate::from_ymd_opt(m.year, m.month, 1);
+    let days = day_marks(kit, &m.days, spans, true);
     MonthCtx {
         label: first.map_or_else(
             || format!("{}-{:02}", m.year, m.month),
@@ -332,7 +338,8 @@ fn month_ctx(kit: &PageKit, m: &MonthFigure, spans: &Spans, slo: f64) -> MonthCt
             .filter(|d| d.uptime.is_some_and(|u| u < slo))
             .count(),
         offset: first.map_or(1, |d| d.weekday().number_from_monday()),
-        days: day_marks(kit, &m.days, spans, true),
+        items: crate::render::html::marks_items(&days),
+        days,
     }
 }
 
