@@ -15,33 +15,41 @@ use crate::site::Site;
 /// Renders every output file of a loaded site, sorted by path.
 pub fn render_site(site: &Site, now: DateTime<Utc>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
-    render_with_theme(site, now, &theme)
+    render_with_theme(site, now, &theme, None)
 }
 
-/// Renders with an already loaded theme (serve keeps the theme between rebuilds).
+/// Renders with a loaded theme; `cache` lets a rebuild reuse unchanged incident pages.
 pub fn render_with_theme(
     site: &Site,
     now: DateTime<Utc>,
     theme: &Theme,
+    cache: Option<&html::PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // Derived once, read by every renderer.
     let figures = uptime::component_figures(site, now);
     let metrics = metrics::metrics(site, now);
-    let mut files = html::render_pages(site, now, theme, &figures, &metrics)?;
-    files.extend(theme.static_files());
-    files.extend(feeds::render_feeds(site, now));
-    files.push(ics::render_ics(site, now));
-    files.extend(api::render_api(site, now));
-    let uptime_90d = |id: &str| {
-        figures
-            .iter()
-            .find(|f| f.id == id)
-            .map(|f| f.last_90_days.uptime)
-    };
-    files.extend(badge::render_badges(site, now, &uptime_90d));
-    let report = uptime::UptimeReport::from_figures(site, &figures, now);
-    let json = serde_json::to_string_pretty(&report).expect("the report serialises") + "\n";
-    files.push(OutputFile::new("uptime.json", json));
+    // The pages and the machine-readable outputs render side by side.
+    let (pages, mut files) = rayon::join(
+        || html::render_pages(site, now, theme, &figures, &metrics, cache),
+        || {
+            let mut files = theme.static_files();
+            files.extend(feeds::render_feeds(site, now));
+            files.push(ics::render_ics(site, now));
+            files.extend(api::render_api(site, now));
+            let uptime_90d = |id: &str| {
+                figures
+                    .iter()
+                    .find(|f| f.id == id)
+                    .map(|f| f.last_90_days.uptime)
+            };
+            files.extend(badge::render_badges(site, now, &uptime_90d));
+            let report = uptime::UptimeReport::from_figures(site, &figures, now);
+            let json = serde_json::to_string_pretty(&report).expect("the report serialises") + "\n";
+            files.push(OutputFile::new("uptime.json", json));
+            files
+        },
+    );
+    files.extend(pages?);
     let urls = Urls::new(&site.config.base_url);
     let maps = sitemap::sitemap(&urls, &files);
     files.extend(maps);
@@ -62,6 +70,32 @@ pub fn render_with_theme(
         ]);
     }
     Ok(files)
+}
+
+/// Builds in memory again and again (`statusgen serve`), reusing the incident pages
+/// whose inputs did not change since the last build.
+#[derive(Debug, Default)]
+pub struct Rebuilder {
+    pages: html::PageCache,
+}
+
+impl Rebuilder {
+    pub fn build(
+        &self,
+        root: &Path,
+        opts: &LoadOptions,
+        now: DateTime<Utc>,
+    ) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let loaded = timed("load", || load_site(root, opts));
+        let Some(site) = loaded.site else {
+            return Err(loaded.diagnostics);
+        };
+        let theme = timed("theme", || Theme::load(&site.root, &site.config.theme))?;
+        let files = timed("render", || {
+            render_with_theme(&site, now, &theme, Some(&self.pages))
+        })?;
+        Ok((site, files, loaded.diagnostics))
+    }
 }
 
 /// Loads and renders a site in memory: what `build` writes and `serve` serves.

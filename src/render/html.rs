@@ -5,7 +5,7 @@
 //! site timezone, every URL already built with [`Urls`], levels already worded.
 //! Templates only lay things out, so a site's override cannot get the logic wrong.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -480,8 +480,13 @@ pub fn render_pages(
     theme: &Theme,
     figures: &[ComponentFigures],
     metrics: &Metrics,
+    cache: Option<&PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let kit = PageKit::new(site, now, theme);
+    let cache = cache.map(|c| {
+        c.retain(&site.incidents.iter().map(|i| i.slug.as_str()).collect());
+        (c, hash_of(&(&site.config, now)) ^ theme.fingerprint())
+    });
     let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
     let by_component = uptime_pages::incidents_by_component(&site.config.components, &incidents);
@@ -526,7 +531,7 @@ pub fn render_pages(
         || {
             let mut pages: Vec<Result<OutputFile, Diagnostic>> = incidents
                 .par_iter()
-                .map(|i| incident_page(&kit, theme, i))
+                .map(|i| cached_incident_page(&kit, theme, i, cache))
                 .collect();
             pages.par_extend(
                 site.maintenance
@@ -696,6 +701,61 @@ fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFil
         &format!("incidents/{}/index.html", i.slug),
         &page,
     )
+}
+
+/// Rendered incident pages kept between rebuilds (`statusgen serve`): an incident page
+/// depends only on its incident, the configuration, the theme and "now", so a page whose
+/// key is unchanged is reused instead of rendered again.
+#[derive(Debug, Default)]
+pub struct PageCache {
+    pages: std::sync::Mutex<HashMap<String, (u64, OutputFile)>>,
+}
+
+impl PageCache {
+    fn get(&self, slug: &str, key: u64) -> Option<OutputFile> {
+        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .get(slug)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, slug: &str, key: u64, file: &OutputFile) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.insert(slug.to_string(), (key, file.clone()));
+    }
+
+    /// Forgets pages of incidents that are gone.
+    fn retain(&self, slugs: &HashSet<&str>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        pages.retain(|slug, _| slugs.contains(slug.as_str()));
+    }
+}
+
+fn hash_of(value: &impl std::fmt::Debug) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    format!("{value:?}").hash(&mut h);
+    h.finish()
+}
+
+/// Renders an incident page, or reuses the cached one when nothing it shows changed.
+fn cached_incident_page(
+    kit: &PageKit,
+    theme: &Theme,
+    i: &Incident,
+    cache: Option<(&PageCache, u64)>,
+) -> Result<OutputFile, Diagnostic> {
+    let Some((cache, context)) = cache else {
+        return incident_page(kit, theme, i);
+    };
+    let key = context ^ hash_of(i);
+    if let Some(file) = cache.get(&i.slug, key) {
+        return Ok(file);
+    }
+    let file = incident_page(kit, theme, i)?;
+    cache.put(&i.slug, key, &file);
+    Ok(file)
 }
 
 /// Site path of history page `n` (1-based).
@@ -938,7 +998,7 @@ pub(crate) mod tests {
         let theme = Theme::builtin().expect("theme");
         let figures = crate::model::uptime::component_figures(site, now());
         let metrics = crate::model::metrics::metrics(site, now());
-        render_pages(site, now(), &theme, &figures, &metrics).expect("renders")
+        render_pages(site, now(), &theme, &figures, &metrics, None).expect("renders")
     }
 
     fn text(files: &[OutputFile], path: &str) -> String {
@@ -1239,7 +1299,7 @@ pub(crate) mod tests {
         let site = test_site("https://status.acme.com/");
         let figures = crate::model::uptime::component_figures(&site, now());
         let metrics = crate::model::metrics::metrics(&site, now());
-        let err = render_pages(&site, now(), &theme, &figures, &metrics).expect_err("fails");
+        let err = render_pages(&site, now(), &theme, &figures, &metrics, None).expect_err("fails");
         assert_eq!(
             err.len(),
             1,

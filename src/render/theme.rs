@@ -248,6 +248,18 @@ impl Theme {
 
     /// A short content hash of a static asset, for cache-busting links
     /// (`style.css?v=...`): stable across builds and machines.
+    /// Changes whenever any template or static file of the theme changes: part of the
+    /// key under which `serve` reuses rendered pages.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        for (name, src) in &self.sources {
+            (name, &src.text).hash(&mut h);
+        }
+        self.statics.hash(&mut h);
+        h.finish()
+    }
+
     pub fn asset_version(&self, path: &str) -> Option<String> {
         self.statics.get(path).map(|b| format!("{:08x}", fnv1a(b)))
     }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, DurationRound, Utc};
 use thiserror::Error;
 
 use crate::diag::Diagnostic;
@@ -80,9 +80,21 @@ pub type BuildOutcome = Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnosti
 /// How the site is built: [`build_site`] in `statusgen serve`; tests may pass their own.
 pub type BuildFn = dyn Fn(&Path, &LoadOptions, DateTime<Utc>) -> BuildOutcome + Send + Sync;
 
-/// The real build, in memory: the same files `statusgen build` writes.
+/// The real build, in memory: the same files `statusgen build` writes. Each call starts
+/// afresh; [`rebuilding_build`] keeps unchanged pages between calls.
 pub fn build_site(root: &Path, opts: &LoadOptions, now: DateTime<Utc>) -> BuildOutcome {
     crate::build::build_in_memory(root, opts, now).map(|(_, files, warnings)| (files, warnings))
+}
+
+/// The build `statusgen serve` uses: like [`build_site`], but incident pages whose
+/// inputs did not change since the previous build are reused.
+pub fn rebuilding_build() -> Arc<BuildFn> {
+    let rebuilder = crate::build::Rebuilder::default();
+    Arc::new(move |root: &Path, opts: &LoadOptions, now: DateTime<Utc>| {
+        rebuilder
+            .build(root, opts, now)
+            .map(|(_, files, warnings)| (files, warnings))
+    })
 }
 
 /// Binds the listening socket: the asked port, or the first free one from 1111.
@@ -160,6 +172,11 @@ impl Builder {
         };
         // A bad SOURCE_DATE_EPOCH was refused at start; the clock is the only fallback.
         let now = crate::cli::resolve_now(None).unwrap_or_else(|_| Utc::now());
+        // Pages show "now" to the minute; within a minute a rebuild can then reuse the
+        // pages of the incidents that did not change.
+        let now = now
+            .duration_trunc(chrono::TimeDelta::minutes(1))
+            .unwrap_or(now);
         // A bug that panics in a build must not stop the server from rebuilding later.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             (self.build)(&self.root, &opts, now)
@@ -354,7 +371,7 @@ pub fn open_browser(url: &str) {
 
 /// `statusgen serve`: runs until the process is stopped.
 pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
-    let serving = start(opts, Arc::new(build_site))?;
+    let serving = start(opts, rebuilding_build())?;
     println!("serving {}", serving.url);
     eprintln!(
         "watching {} for changes ({}); press Ctrl-C to stop",
