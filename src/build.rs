@@ -77,6 +77,7 @@ pub fn render_with_theme(
 #[derive(Debug, Default)]
 pub struct Rebuilder {
     pages: html::PageCache,
+    theme: crate::render::theme::ThemeCache,
 }
 
 impl Rebuilder {
@@ -90,7 +91,9 @@ impl Rebuilder {
         let Some(site) = loaded.site else {
             return Err(loaded.diagnostics);
         };
-        let theme = timed("theme", || Theme::load(&site.root, &site.config.theme))?;
+        let theme = timed("theme", || {
+            Theme::load_cached(&site.root, &site.config.theme, &self.theme)
+        })?;
         let files = timed("render", || {
             render_with_theme(&site, now, &theme, Some(&self.pages))
         })?;

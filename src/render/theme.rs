@@ -101,6 +101,20 @@ struct Source {
     text: String,
 }
 
+/// The last theme compiled by [`Theme::load_cached`], with its fingerprint.
+#[derive(Debug, Default)]
+pub struct ThemeCache(std::sync::Mutex<Option<(u64, std::sync::Arc<Theme>)>>);
+
+fn fingerprint_of(sources: &BTreeMap<String, Source>, statics: &BTreeMap<String, Vec<u8>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    for (name, src) in sources {
+        (name, &src.path, &src.text).hash(&mut h);
+    }
+    statics.hash(&mut h);
+    h.finish()
+}
+
 /// A compiled theme: templates and static assets.
 #[derive(Debug)]
 pub struct Theme {
@@ -116,7 +130,11 @@ impl Theme {
     }
 
     /// Loads the theme a site asks for, with the site's overrides.
-    pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    #[allow(clippy::type_complexity)]
+    fn read(
+        root: &Path,
+        theme_name: &str,
+    ) -> Result<(BTreeMap<String, Source>, BTreeMap<String, Vec<u8>>), Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let mut sources = builtin_sources();
         let mut statics = builtin_statics();
@@ -182,7 +200,32 @@ impl Theme {
         if !diags.is_empty() {
             return Err(diags);
         }
+        Ok((sources, statics))
+    }
+
+    pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let (sources, statics) = Self::read(root, theme_name)?;
         Theme::compile(sources, statics)
+    }
+
+    /// Like [`Theme::load`], but reuses the theme compiled last time when no template
+    /// or static file changed (`statusgen serve` rebuilds).
+    pub fn load_cached(
+        root: &Path,
+        theme_name: &str,
+        cache: &ThemeCache,
+    ) -> Result<std::sync::Arc<Theme>, Vec<Diagnostic>> {
+        let (sources, statics) = Self::read(root, theme_name)?;
+        let key = fingerprint_of(&sources, &statics);
+        let mut slot = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, theme)) = slot.as_ref() {
+            if *k == key {
+                return Ok(theme.clone());
+            }
+        }
+        let theme = std::sync::Arc::new(Theme::compile(sources, statics)?);
+        *slot = Some((key, theme.clone()));
+        Ok(theme)
     }
 
     fn compile(
@@ -251,13 +294,7 @@ impl Theme {
     /// Changes whenever any template or static file of the theme changes: part of the
     /// key under which `serve` reuses rendered pages.
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
-        for (name, src) in &self.sources {
-            (name, &src.text).hash(&mut h);
-        }
-        self.statics.hash(&mut h);
-        h.finish()
+        fingerprint_of(&self.sources, &self.statics)
     }
 
     pub fn asset_version(&self, path: &str) -> Option<String> {
