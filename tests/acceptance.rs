@@ -75,6 +75,15 @@ fn uptime_hard_matches_the_reference_in_autumn() {
     uptime_matches_reference("uptime-hard", AUTUMN_NOW);
 }
 
+/// Before auth's `since` (2026-03-10) and with days before the site's first incident in
+/// the window: auth has no time to count at all.
+const BEFORE_SINCE_NOW: &str = "2026-01-05T12:00:00Z";
+
+#[test]
+fn uptime_hard_matches_the_reference_before_since() {
+    uptime_matches_reference("uptime-hard", BEFORE_SINCE_NOW);
+}
+
 #[test]
 fn uptime_with_counted_maintenance_matches_the_reference_in_spring() {
     uptime_matches_reference("uptime-maint", SPRING_NOW);
