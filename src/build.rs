@@ -40,12 +40,12 @@ pub fn render_with_theme(
                 figures
                     .iter()
                     .find(|f| f.id == id)
-                    .map(|f| f.last_90_days.uptime)
+                    .and_then(|f| f.last_90_days.measured())
             };
             files.extend(badge::render_badges(site, now, &uptime_90d));
             let report = uptime::UptimeReport::from_figures(site, &figures, now);
-            let json = serde_json::to_string_pretty(&report).expect("the report serialises") + "\n";
-            files.push(OutputFile::new("uptime.json", json));
+            let json = crate::render::xml::json_text(&report);
+            files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
             files
         },
     );

@@ -165,10 +165,18 @@ pub struct ComponentUptime {
     pub group: Option<String>,
     pub status: Level,
     pub slo: f64,
-    pub uptime_30d: f64,
-    pub uptime_90d: f64,
-    pub uptime_all: f64,
+    /// `null` when the window has no length yet (it lies wholly before `since`).
+    pub uptime_30d: Option<f64>,
+    pub uptime_90d: Option<f64>,
+    pub uptime_all: Option<f64>,
     pub days: Vec<DayFigure>,
+}
+
+impl WindowFigure {
+    /// The availability, or `None` when the window has no length (nothing measured).
+    pub fn measured(&self) -> Option<f64> {
+        (self.length_minutes > 0.0).then_some(self.uptime)
+    }
 }
 
 /// The downtime weight of a level: major 1.0, partial `partial_outage_weight`, else 0.
@@ -825,9 +833,9 @@ impl UptimeReport {
                     group: f.group.clone(),
                     status: f.status,
                     slo: f.slo,
-                    uptime_30d: f.last_30_days.uptime,
-                    uptime_90d: f.last_90_days.uptime,
-                    uptime_all: f.all_time.uptime,
+                    uptime_30d: f.last_30_days.measured(),
+                    uptime_90d: f.last_90_days.measured(),
+                    uptime_all: f.all_time.measured(),
                     days: f.days.clone(),
                 })
                 .collect(),

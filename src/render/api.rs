@@ -593,10 +593,10 @@ impl<'a> Api<'a> {
 }
 
 fn json_file(path: &str, value: &impl Serialize) -> Option<OutputFile> {
-    // Serialising these plain structs cannot fail; skipping a file beats a panic.
-    let mut text = serde_json::to_string_pretty(value).ok()?;
-    text.push('\n');
-    Some(OutputFile::new(format!("api/v2/{path}"), text))
+    Some(OutputFile::new(
+        format!("api/v2/{path}"),
+        crate::render::xml::json_text(value)?,
+    ))
 }
 
 /// The Statuspage-compatible API under `api/v2/`.

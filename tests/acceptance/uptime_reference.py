@@ -34,15 +34,7 @@ MISMATCHES = []
 # Known statusgen bugs, reported but not failing: (component id, field) -> description.
 # The lead removes entries once src/ is fixed.
 # Keys: (component id, field, "no-data") for a window that lies wholly before `since`.
-KNOWN_BUG_UPTIME = {
-    # uptime.json gives 100.0 for a 30/90-day/all-time window that lies wholly before the
-    # component's `since` (no time counted), while uptime/index.html says "No data" for the
-    # same figures and the days carry `uptime: null`. Expected null. Seen with
-    # sites/uptime-hard at NOW=2026-01-05T12:00:00Z (auth.since = 2026-03-10).
-    ("auth", "uptime_30d", "no-data"): "expected null, got 100.0",
-    ("auth", "uptime_90d", "no-data"): "expected null, got 100.0",
-    ("auth", "uptime_all", "no-data"): "expected null, got 100.0",
-}
+KNOWN_BUG_UPTIME = {}
 
 
 def mismatch(key, msg):
