@@ -218,10 +218,8 @@ impl Theme {
         let (sources, statics) = Self::read(root, theme_name)?;
         let key = fingerprint_of(&sources, &statics);
         let mut slot = cache.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((k, theme)) = slot.as_ref() {
-            if *k == key {
-                return Ok(theme.clone());
-            }
+        if let Some((_, theme)) = slot.as_ref().filter(|(k, _)| *k == key) {
+            return Ok(theme.clone());
         }
         let theme = std::sync::Arc::new(Theme::compile(sources, statics)?);
         *slot = Some((key, theme.clone()));
