@@ -72,10 +72,12 @@ pub fn render_with_theme(
     Ok(files)
 }
 
-/// Builds in memory again and again (`statusgen serve`), reusing the incident pages
-/// whose inputs did not change since the last build.
+/// Builds in memory again and again (`statusgen serve`), reusing what did not change
+/// since the last build: parsed content files, the compiled theme and incident pages.
+/// The output is the same as a fresh build's.
 #[derive(Debug, Default)]
 pub struct Rebuilder {
+    files: crate::load::ParseCache,
     pages: html::PageCache,
     theme: crate::render::theme::ThemeCache,
 }
@@ -87,7 +89,9 @@ impl Rebuilder {
         opts: &LoadOptions,
         now: DateTime<Utc>,
     ) -> Result<(Site, Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let loaded = timed("load", || load_site(root, opts));
+        let loaded = timed("load", || {
+            crate::load::load_site_cached(root, opts, Some(&self.files))
+        });
         let Some(site) = loaded.site else {
             return Err(loaded.diagnostics);
         };

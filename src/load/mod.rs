@@ -78,52 +78,97 @@ fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> 
     Some(config)
 }
 
-fn parse_all<T: Send>(
+/// Parsed files kept between loads (`statusgen serve`): a file whose size and
+/// modification time are unchanged, read under the same configuration, is not parsed again.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    incidents: FileCache<Incident>,
+    maintenance: FileCache<Maintenance>,
+}
+
+type Stamp = (u64, Option<std::time::SystemTime>, u64);
+type FileCache<T> = std::sync::Mutex<HashMap<String, (Stamp, Option<T>, Vec<Diagnostic>)>>;
+
+fn stamp(path: &Path, config_hash: u64) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok(), config_hash))
+}
+
+fn parse_all<T: Send + Clone>(
     root: &Path,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
+    cache: Option<(&FileCache<T>, u64)>,
     parse: impl Fn(&FileInput, &mut Vec<Diagnostic>) -> Option<T> + Sync,
 ) -> Vec<T> {
     let files = walk::markdown_files(root, dir, diags);
     let results: Vec<(Option<T>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|f| {
-            let mut d = Vec::new();
-            let item = match std::fs::read(&f.path) {
-                Ok(bytes) => {
-                    let stem = f
-                        .path
-                        .file_stem()
-                        .map(|s| s.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    parse(
-                        &FileInput {
-                            rel: &f.rel,
-                            stem: &stem,
-                            bytes: &bytes,
-                        },
-                        &mut d,
-                    )
+            let stamp = cache.and_then(|(_, config)| stamp(&f.path, config));
+            if let (Some((cache, _)), Some(stamp)) = (cache, stamp) {
+                let entries = cache.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((s, item, d)) = entries.get(&f.rel) {
+                    if *s == stamp {
+                        return (item.clone(), d.clone());
+                    }
                 }
-                Err(e) => {
-                    d.push(Diagnostic::error(
-                        &f.rel,
-                        0,
-                        0,
-                        format!("cannot read file: {e}"),
-                    ));
-                    None
-                }
-            };
-            (item, d)
+            }
+            let result = parse_file(f, &parse);
+            if let (Some((cache, _)), Some(stamp)) = (cache, stamp) {
+                let mut entries = cache.lock().unwrap_or_else(|e| e.into_inner());
+                entries.insert(f.rel.clone(), (stamp, result.0.clone(), result.1.clone()));
+            }
+            result
         })
         .collect();
+    if let Some((cache, _)) = cache {
+        // Forget files that are gone.
+        let present: std::collections::HashSet<&str> =
+            files.iter().map(|f| f.rel.as_str()).collect();
+        let mut entries = cache.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|rel, _| present.contains(rel.as_str()));
+    }
     let mut out = Vec::with_capacity(results.len());
     for (item, d) in results {
         diags.extend(d);
         out.extend(item);
     }
     out
+}
+
+fn parse_file<T>(
+    f: &walk::Found,
+    parse: &(impl Fn(&FileInput, &mut Vec<Diagnostic>) -> Option<T> + Sync),
+) -> (Option<T>, Vec<Diagnostic>) {
+    let mut d = Vec::new();
+    let item = match std::fs::read(&f.path) {
+        Ok(bytes) => {
+            let stem = f
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            parse(
+                &FileInput {
+                    rel: &f.rel,
+                    stem: &stem,
+                    bytes: &bytes,
+                },
+                &mut d,
+            )
+        }
+        Err(e) => {
+            d.push(Diagnostic::error(
+                &f.rel,
+                0,
+                0,
+                format!("cannot read file: {e}"),
+            ));
+            None
+        }
+    };
+    (item, d)
 }
 
 /// Reports every slug used by more than one file of the same kind.
@@ -154,6 +199,11 @@ fn duplicate_slugs<'a>(
 
 /// Loads and validates a site. Drafts are dropped unless `opts.drafts`.
 pub fn load_site(root: &Path, opts: &LoadOptions) -> Loaded {
+    load_site_cached(root, opts, None)
+}
+
+/// [`load_site`], reusing the files parsed by an earlier load that did not change.
+pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCache>) -> Loaded {
     let mut diags = Vec::new();
     let config = read_config(root, opts, &mut diags);
     // Content is checked even when site.toml has problems, so one run shows everything.
@@ -182,13 +232,26 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Loaded {
         }
     };
     let tz = cfg.timezone;
-    let mut incidents: Vec<Incident> = parse_all(root, &incidents_dir(root), &mut diags, |f, d| {
-        content::parse_incident(f, cfg, tz, d)
-    });
-    let mut maintenance: Vec<Maintenance> =
-        parse_all(root, &maintenance_dir(root), &mut diags, |f, d| {
-            content::parse_maintenance(f, cfg, tz, d)
+    // What a file parses to depends on the configuration too (timezone, component ids).
+    let config_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        format!("{cfg:?}").hash(&mut h);
+        h.finish()
+    };
+    let inc_cache = cache.map(|c| (&c.incidents, config_hash));
+    let mut incidents: Vec<Incident> =
+        parse_all(root, &incidents_dir(root), &mut diags, inc_cache, |f, d| {
+            content::parse_incident(f, cfg, tz, d)
         });
+    let maint_cache = cache.map(|c| (&c.maintenance, config_hash));
+    let mut maintenance: Vec<Maintenance> = parse_all(
+        root,
+        &maintenance_dir(root),
+        &mut diags,
+        maint_cache,
+        |f, d| content::parse_maintenance(f, cfg, tz, d),
+    );
     duplicate_slugs(
         incidents
             .iter()

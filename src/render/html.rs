@@ -341,6 +341,8 @@ pub struct PageKit<'a> {
     pub clock: Clock,
     pub now: DateTime<Utc>,
     pub site_ctx: SiteCtx,
+    /// Pages of earlier builds, and the hash of what every page shares (config, theme, now).
+    cache: Option<(&'a PageCache, u64)>,
 }
 
 impl<'a> PageKit<'a> {
@@ -376,6 +378,7 @@ impl<'a> PageKit<'a> {
             clock,
             now,
             site_ctx,
+            cache: None,
         }
     }
 
@@ -457,8 +460,26 @@ impl<'a> PageKit<'a> {
         path: &str,
         page: &impl Serialize,
     ) -> Result<OutputFile, Diagnostic> {
+        // With a cache, a page whose context is what it was last build is reused:
+        // serialising the context costs far less than rendering the template.
+        let key = self.cache.and_then(|(_, shared)| {
+            use std::hash::{Hash, Hasher};
+            let ctx = serde_json::to_vec(page).ok()?;
+            let mut h = std::hash::DefaultHasher::new();
+            (template, ctx).hash(&mut h);
+            Some(shared ^ h.finish())
+        });
+        if let (Some((cache, _)), Some(key)) = (self.cache, key) {
+            if let Some(file) = PageCache::get(&cache.rendered, path, key) {
+                return Ok(file);
+            }
+        }
         let html = theme.render(template, &self.site_ctx, page)?;
-        Ok(OutputFile::new(path, html))
+        let file = OutputFile::new(path, html);
+        if let (Some((cache, _)), Some(key)) = (self.cache, key) {
+            PageCache::put(&cache.rendered, path, key, &file);
+        }
+        Ok(file)
     }
 }
 
@@ -482,11 +503,15 @@ pub fn render_pages(
     metrics: &Metrics,
     cache: Option<&PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let kit = PageKit::new(site, now, theme);
     let cache = cache.map(|c| {
-        c.retain(&site.incidents.iter().map(|i| i.slug.as_str()).collect());
+        PageCache::retain(
+            &c.incidents,
+            &site.incidents.iter().map(|i| i.slug.as_str()).collect(),
+        );
         (c, hash_of(&(&site.config, now)) ^ theme.fingerprint())
     });
+    let mut kit = PageKit::new(site, now, theme);
+    kit.cache = cache;
     let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
     let by_component = uptime_pages::incidents_by_component(&site.config.components, &incidents);
@@ -559,6 +584,12 @@ pub fn render_pages(
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
         return Err(diags);
+    }
+    if let Some((c, _)) = cache {
+        PageCache::retain(
+            &c.rendered,
+            &files.iter().map(|f| f.path.as_str()).collect(),
+        );
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -706,37 +737,52 @@ fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFil
 /// Rendered incident pages kept between rebuilds (`statusgen serve`): an incident page
 /// depends only on its incident, the configuration, the theme and "now", so a page whose
 /// key is unchanged is reused instead of rendered again.
+/// Other pages are reused when their template context is unchanged.
 #[derive(Debug, Default)]
 pub struct PageCache {
-    pages: std::sync::Mutex<HashMap<String, (u64, OutputFile)>>,
+    /// By incident slug, keyed on the incident itself (so its Markdown is not rendered).
+    incidents: PageMap,
+    /// By output path, keyed on the page's serialised context.
+    rendered: PageMap,
 }
 
+type PageMap = std::sync::Mutex<HashMap<String, (u64, OutputFile)>>;
+
 impl PageCache {
-    fn get(&self, slug: &str, key: u64) -> Option<OutputFile> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+    fn get(map: &PageMap, name: &str, key: u64) -> Option<OutputFile> {
+        let pages = map.lock().unwrap_or_else(|e| e.into_inner());
         pages
-            .get(slug)
+            .get(name)
             .filter(|(k, _)| *k == key)
             .map(|(_, f)| f.clone())
     }
 
-    fn put(&self, slug: &str, key: u64, file: &OutputFile) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.insert(slug.to_string(), (key, file.clone()));
+    fn put(map: &PageMap, name: &str, key: u64, file: &OutputFile) {
+        let mut pages = map.lock().unwrap_or_else(|e| e.into_inner());
+        pages.insert(name.to_string(), (key, file.clone()));
     }
 
-    /// Forgets pages of incidents that are gone.
-    fn retain(&self, slugs: &HashSet<&str>) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages.retain(|slug, _| slugs.contains(slug.as_str()));
+    /// Forgets pages that were not produced by the latest build.
+    fn retain(map: &PageMap, keep: &HashSet<&str>) {
+        let mut pages = map.lock().unwrap_or_else(|e| e.into_inner());
+        pages.retain(|name, _| keep.contains(name.as_str()));
     }
 }
 
+/// A hash of a value's `Debug` text, fed to the hasher as it is formatted.
 fn hash_of(value: &impl std::fmt::Debug) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    format!("{value:?}").hash(&mut h);
-    h.finish()
+    use std::hash::Hasher;
+    struct Feed(std::hash::DefaultHasher);
+    impl std::fmt::Write for Feed {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut feed = Feed(std::hash::DefaultHasher::new());
+    // Writing into a hasher cannot fail.
+    let _ = std::fmt::write(&mut feed, format_args!("{value:?}"));
+    feed.0.finish()
 }
 
 /// Renders an incident page, or reuses the cached one when nothing it shows changed.
@@ -750,11 +796,11 @@ fn cached_incident_page(
         return incident_page(kit, theme, i);
     };
     let key = context ^ hash_of(i);
-    if let Some(file) = cache.get(&i.slug, key) {
+    if let Some(file) = PageCache::get(&cache.incidents, &i.slug, key) {
         return Ok(file);
     }
     let file = incident_page(kit, theme, i)?;
-    cache.put(&i.slug, key, &file);
+    PageCache::put(&cache.incidents, &i.slug, key, &file);
     Ok(file)
 }
 
