@@ -108,10 +108,10 @@ fn parse_all<T: Send + Clone>(
             let stamp = cache.and_then(|(_, config)| stamp(&f.path, config));
             if let (Some((cache, _)), Some(stamp)) = (cache, stamp) {
                 let entries = cache.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((s, item, d)) = entries.get(&f.rel) {
-                    if *s == stamp {
-                        return (item.clone(), d.clone());
-                    }
+                if let Some((s, item, d)) = entries.get(&f.rel)
+                    && *s == stamp
+                {
+                    return (item.clone(), d.clone());
                 }
             }
             let result = parse_file(f, &parse);

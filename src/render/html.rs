@@ -469,10 +469,10 @@ impl<'a> PageKit<'a> {
             (template, ctx).hash(&mut h);
             Some(shared ^ h.finish())
         });
-        if let (Some((cache, _)), Some(key)) = (self.cache, key) {
-            if let Some(file) = PageCache::get(&cache.rendered, path, key) {
-                return Ok(file);
-            }
+        if let (Some((cache, _)), Some(key)) = (self.cache, key)
+            && let Some(file) = PageCache::get(&cache.rendered, path, key)
+        {
+            return Ok(file);
         }
         let html = theme.render(template, &self.site_ctx, page)?;
         let file = OutputFile::new(path, html);

@@ -104,10 +104,13 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     html::push_html(&mut raw, events.into_iter());
     // Column alignment comes out as inline style, which the sanitiser removes;
     // keep it as a class the theme styles.
-    let raw = raw
-        .replace(r#" style="text-align: left""#, r#" class="align-left""#)
-        .replace(r#" style="text-align: center""#, r#" class="align-center""#)
-        .replace(r#" style="text-align: right""#, r#" class="align-right""#);
+    let raw = if raw.contains(r#" style="text-align: "#) {
+        raw.replace(r#" style="text-align: left""#, r#" class="align-left""#)
+            .replace(r#" style="text-align: center""#, r#" class="align-center""#)
+            .replace(r#" style="text-align: right""#, r#" class="align-right""#)
+    } else {
+        raw
+    };
     let html = if has_raw_html {
         SANITIZER.clean(&raw).to_string()
     } else {
@@ -116,13 +119,18 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     // Wide tables and code scroll sideways on phones; a scrollable region must be
     // reachable by keyboard (WCAG 2.1.1). After sanitising, every `<table>`/`<pre>` left
     // is a real tag: text that spelled them is escaped by then.
-    let html = html
-        .replace(
-            "<table>",
-            r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>"#,
-        )
-        .replace("</table>", "</table></div>")
-        .replace("<pre>", r#"<pre tabindex="0">"#);
+    let mut html = html;
+    if html.contains("<table>") {
+        html = html
+            .replace(
+                "<table>",
+                r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>"#,
+            )
+            .replace("</table>", "</table></div>");
+    }
+    if html.contains("<pre>") {
+        html = html.replace("<pre>", r#"<pre tabindex="0">"#);
+    }
     RenderedMarkdown { html, headings }
 }
 

@@ -30,18 +30,42 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if is_xml_forbidden(c) => {}
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    // Every page escapes thousands of short strings: copy the runs that need nothing
+    // in one go. Only ASCII bytes and U+FFFE/U+FFFF (EF BF BE/BF) need handling, and a
+    // byte below 0x80 or 0xEF never lies inside a multi-byte character.
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (replacement, len): (&str, usize) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1F => ("", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF)
+                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(replacement);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -182,6 +206,16 @@ mod tests {
         let s = "a\u{0}b\u{1}\tc\nd\re\u{B}\u{C}\u{1F}f\u{FFFE}\u{FFFF}g\u{7F}é😀中";
         assert_eq!(clean(s), "ab\tc\nd\refg\u{7F}é😀中");
         assert!(matches!(clean("plain <&>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn html_escape_keeps_text_and_drops_what_xml_forbids() {
+        assert_eq!(html_escape("plain 障害 🔥"), "plain 障害 🔥");
+        assert_eq!(html_escape("a\tb\nc\r"), "a\tb\nc\r");
+        assert_eq!(html_escape("x\u{FFFE}y\u{FFFF}z\u{FFFD}"), "xyz\u{FFFD}");
+        assert_eq!(html_escape("\u{0}\u{1F}<"), "&lt;");
+        assert_eq!(html_escape("é&è"), "é&amp;è");
+        assert_eq!(html_escape(""), "");
     }
 
     #[test]
