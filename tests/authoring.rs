@@ -64,6 +64,18 @@ fn init_makes_a_site_that_checks_and_builds() {
     );
     let r = run(&["build", "--root", s(&site)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    for page in [
+        "index.html",
+        "history/index.html",
+        "uptime/index.html",
+        "feed.xml",
+    ] {
+        assert!(site.join("public").join(page).is_file(), "{page}");
+    }
+    let incidents = std::fs::read_dir(site.join("public/incidents"))
+        .unwrap()
+        .count();
+    assert_eq!(incidents, 1, "the example incident has its page");
 
     // The workflow is valid YAML that checks, builds and deploys with GitHub's actions.
     let yaml = std::fs::read_to_string(site.join(".github/workflows/status-page.yml")).unwrap();
