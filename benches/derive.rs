@@ -6,7 +6,7 @@ use std::hint::black_box;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use statusgen::model::level::{ActionStatus, Impact, Level, TemplateKind};
+use statusgen::model::level::{ActionStatus, Level};
 use statusgen::model::{metrics, uptime};
 use statusgen::site::{
     Action, Affected, Component, Config, FeedsConfig, Incident, Maintenance, PostmortemConfig,
@@ -75,22 +75,13 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
                 })
                 .collect();
             Incident {
-                slug: format!("incident-{n:05}"),
                 source: format!("content/incidents/incident-{n:05}.md"),
                 title: format!("Incident {n}"),
-                impact: Impact::Major,
-                severity: None,
-                started,
                 detected,
-                resolved,
-                template: TemplateKind::Incident,
                 cause: Some(format!("cause-{}", rng.below(40))),
-                draft: false,
                 components: affected,
-                updates: vec![],
                 actions,
-                body: String::new(),
-                body_line: 1,
+                ..Incident::new(&format!("incident-{n:05}"), started, resolved)
             }
         })
         .collect();
@@ -99,16 +90,14 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
         .map(|n| {
             let starts = first + TimeDelta::minutes(rng.below(span_minutes as u64) as i64);
             Maintenance {
-                slug: format!("maintenance-{n:03}"),
                 source: String::new(),
                 title: format!("Maintenance {n}"),
-                starts,
-                ends: starts + TimeDelta::hours(2),
                 components: vec![format!("c{:02}", rng.below(COMPONENTS as u64))],
-                status: None,
-                draft: false,
-                body: String::new(),
-                body_line: 1,
+                ..Maintenance::new(
+                    &format!("maintenance-{n:03}"),
+                    starts,
+                    starts + TimeDelta::hours(2),
+                )
             }
         })
         .collect();

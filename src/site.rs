@@ -149,3 +149,109 @@ impl Incident {
         self.updates.last()
     }
 }
+
+impl Default for UptimeConfig {
+    /// The `[uptime]` defaults of `site.toml`.
+    fn default() -> Self {
+        UptimeConfig {
+            days: 90,
+            slo: 99.9,
+            partial_outage_weight: 0.3,
+            count_maintenance: false,
+        }
+    }
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig { limit: 50 }
+    }
+}
+
+impl Default for PostmortemConfig {
+    fn default() -> Self {
+        PostmortemConfig { due_hours: 72 }
+    }
+}
+
+impl Config {
+    /// A configuration with every other option at its `site.toml` default, for sites
+    /// built in code (tests, benchmarks, tools).
+    pub fn with_defaults(
+        title: &str,
+        base_url: &str,
+        timezone: Tz,
+        components: Vec<Component>,
+    ) -> Config {
+        Config {
+            title: title.to_string(),
+            base_url: crate::render::urls::Urls::new(base_url).base().to_string(),
+            description: String::new(),
+            timezone,
+            language: "en".into(),
+            theme: "default".into(),
+            uptime: UptimeConfig::default(),
+            feeds: FeedsConfig::default(),
+            postmortem: PostmortemConfig::default(),
+            components,
+        }
+    }
+}
+
+impl Component {
+    /// A component with the default SLO and no group, description or `since`.
+    pub fn new(id: &str, name: &str, position: usize) -> Component {
+        Component {
+            id: id.to_string(),
+            name: name.to_string(),
+            group: None,
+            description: None,
+            slo: UptimeConfig::default().slo,
+            since: None,
+            position,
+        }
+    }
+}
+
+impl Incident {
+    /// A minimal incident: impact "major", template "incident", detected at `started`,
+    /// no components, updates, actions or body. Titled by its slug.
+    pub fn new(slug: &str, started: DateTime<Utc>, resolved: Option<DateTime<Utc>>) -> Incident {
+        Incident {
+            slug: slug.to_string(),
+            source: format!("content/incidents/{slug}.md"),
+            title: slug.to_string(),
+            impact: Impact::Major,
+            severity: None,
+            started,
+            detected: started,
+            resolved,
+            template: TemplateKind::Incident,
+            cause: None,
+            draft: false,
+            components: Vec::new(),
+            updates: Vec::new(),
+            actions: Vec::new(),
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+}
+
+impl Maintenance {
+    /// A minimal maintenance window on no components, its status derived from the times.
+    pub fn new(slug: &str, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Maintenance {
+        Maintenance {
+            slug: slug.to_string(),
+            source: format!("content/maintenance/{slug}.md"),
+            title: slug.to_string(),
+            starts,
+            ends,
+            components: Vec::new(),
+            status: None,
+            draft: false,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+}

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
-use statusgen::model::level::{Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus};
+use statusgen::model::level::{Level, MaintenanceStatus, TemplateKind, UpdateStatus};
 use statusgen::render::OutputFile;
 use statusgen::render::api::render_api;
 use statusgen::render::badge::render_badges;
@@ -28,13 +28,9 @@ fn at(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 
 fn component(id: &str, name: &str, group: Option<&str>, position: usize) -> Component {
     Component {
-        id: id.into(),
-        name: name.into(),
         group: group.map(str::to_string),
         description: Some(format!("{name} <desc> & \u{0}more")),
-        slo: 99.9,
-        since: None,
-        position,
+        ..Component::new(id, name, position)
     }
 }
 
@@ -57,17 +53,9 @@ fn incident(
     body: &str,
 ) -> Incident {
     Incident {
-        slug: slug.into(),
-        source: format!("content/incidents/{slug}.md"),
         title: title.into(),
-        impact: Impact::Major,
         severity: Some("SEV-2 <b>".into()),
-        started,
-        detected: started,
-        resolved,
         template: TemplateKind::StatusPage,
-        cause: None,
-        draft: false,
         components: components
             .iter()
             .map(|(id, level)| Affected {
@@ -76,9 +64,8 @@ fn incident(
             })
             .collect(),
         updates,
-        actions: vec![],
         body: body.into(),
-        body_line: 1,
+        ..Incident::new(slug, started, resolved)
     }
 }
 
@@ -92,16 +79,11 @@ fn window(
     body: &str,
 ) -> Maintenance {
     Maintenance {
-        slug: slug.into(),
-        source: format!("content/maintenance/{slug}.md"),
         title: title.into(),
-        starts,
-        ends: starts + chrono::Duration::hours(hours),
         components: components.iter().map(|s| s.to_string()).collect(),
         status,
-        draft: false,
         body: body.into(),
-        body_line: 1,
+        ..Maintenance::new(slug, starts, starts + chrono::Duration::hours(hours))
     }
 }
 
@@ -116,14 +98,9 @@ fn hostile_site(base_url: &str) -> Site {
             timezone: chrono_tz::Europe::Berlin,
             language: "en".into(),
             theme: "default".into(),
-            uptime: UptimeConfig {
-                days: 90,
-                slo: 99.9,
-                partial_outage_weight: 0.3,
-                count_maintenance: false,
-            },
-            feeds: FeedsConfig { limit: 50 },
-            postmortem: PostmortemConfig { due_hours: 72 },
+            uptime: UptimeConfig::default(),
+            feeds: FeedsConfig::default(),
+            postmortem: PostmortemConfig::default(),
             components: vec![
                 component("api", "Public API <&>", Some("Core & \"platform\""), 0),
                 component("auth", "认证 API 😀", Some("Core & \"platform\""), 1),

@@ -24,7 +24,6 @@ const TOP_KEYS: &[&str] = &[
 ];
 const UPTIME_KEYS: &[&str] = &["days", "slo", "partial_outage_weight", "count_maintenance"];
 const COMPONENT_KEYS: &[&str] = &["id", "name", "group", "description", "slo", "since"];
-const DEFAULT_SLO: f64 = 99.9;
 
 /// Reads `site.toml`. Returns a config even when there were problems (with defaults in
 /// their place) so content can still be checked; the diagnostics say what was wrong.
@@ -85,12 +84,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let language = r.opt_str(t, "language").unwrap_or_else(|| "en".into());
     let theme = r.opt_str(t, "theme").unwrap_or_else(|| "default".into());
 
-    let mut uptime = UptimeConfig {
-        days: 90,
-        slo: DEFAULT_SLO,
-        partial_outage_weight: 0.3,
-        count_maintenance: false,
-    };
+    let mut uptime = UptimeConfig::default();
     if let Some(u) = table(&mut r, t, "uptime") {
         r.deny_unknown(u, UPTIME_KEYS, "[uptime]");
         uptime.days = r
@@ -100,24 +94,26 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         uptime.slo = r.opt_f64(u, "slo", 0.0, 100.0).unwrap_or(uptime.slo);
         uptime.partial_outage_weight = r
             .opt_f64(u, "partial_outage_weight", 0.0, 1.0)
-            .unwrap_or(0.3);
-        uptime.count_maintenance = r.opt_bool(u, "count_maintenance").unwrap_or(false);
+            .unwrap_or(uptime.partial_outage_weight);
+        uptime.count_maintenance = r
+            .opt_bool(u, "count_maintenance")
+            .unwrap_or(uptime.count_maintenance);
     }
-    let mut feeds = FeedsConfig { limit: 50 };
+    let mut feeds = FeedsConfig::default();
     if let Some(f) = table(&mut r, t, "feeds") {
         r.deny_unknown(f, &["limit"], "[feeds]");
         feeds.limit = r
             .opt_u64(f, "limit", 1, 100_000)
             .map(|n| n as usize)
-            .unwrap_or(50);
+            .unwrap_or(feeds.limit);
     }
-    let mut postmortem = PostmortemConfig { due_hours: 72 };
+    let mut postmortem = PostmortemConfig::default();
     if let Some(p) = table(&mut r, t, "postmortem") {
         r.deny_unknown(p, &["due_hours"], "[postmortem]");
         postmortem.due_hours = r
             .opt_u64(p, "due_hours", 0, 100_000)
             .map(|n| n as u32)
-            .unwrap_or(72);
+            .unwrap_or(postmortem.due_hours);
     }
 
     let mut components = Vec::new();

@@ -211,23 +211,8 @@ pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCac
     let cfg = match &config {
         Some(c) => c,
         None => {
-            fallback = Config {
-                title: String::new(),
-                base_url: "http://localhost/".into(),
-                description: String::new(),
-                timezone: chrono_tz::Tz::UTC,
-                language: "en".into(),
-                theme: "default".into(),
-                uptime: crate::site::UptimeConfig {
-                    days: 90,
-                    slo: 99.9,
-                    partial_outage_weight: 0.3,
-                    count_maintenance: false,
-                },
-                feeds: crate::site::FeedsConfig { limit: 50 },
-                postmortem: crate::site::PostmortemConfig { due_hours: 72 },
-                components: Vec::new(),
-            };
+            fallback =
+                Config::with_defaults("", "http://localhost/", chrono_tz::Tz::UTC, Vec::new());
             &fallback
         }
     };

@@ -118,7 +118,7 @@ pub fn human_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::{Impact, TemplateKind};
+
     use crate::site::Affected;
     use chrono::TimeZone;
 
@@ -132,17 +132,8 @@ mod tests {
         resolved: Option<DateTime<Utc>>,
     ) -> Incident {
         Incident {
-            slug: "x".into(),
             source: "content/incidents/x.md".into(),
             title: "x".into(),
-            impact: Impact::Major,
-            severity: None,
-            started,
-            detected: started,
-            resolved,
-            template: TemplateKind::Incident,
-            cause: None,
-            draft: false,
             components: levels
                 .iter()
                 .map(|(id, level)| Affected {
@@ -150,25 +141,16 @@ mod tests {
                     level: *level,
                 })
                 .collect(),
-            updates: vec![],
-            actions: vec![],
-            body: String::new(),
-            body_line: 1,
+            ..Incident::new("x", started, resolved)
         }
     }
 
     fn window(ids: &[&str], starts: DateTime<Utc>, ends: DateTime<Utc>) -> Maintenance {
         Maintenance {
-            slug: "m".into(),
             source: "content/maintenance/m.md".into(),
             title: "m".into(),
-            starts,
-            ends,
             components: ids.iter().map(|s| s.to_string()).collect(),
-            status: None,
-            draft: false,
-            body: String::new(),
-            body_line: 1,
+            ..Maintenance::new("m", starts, ends)
         }
     }
 

@@ -851,7 +851,7 @@ pub fn uptime_report(site: &Site, now: DateTime<Utc>) -> UptimeReport {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::{Impact, TemplateKind};
+
     use crate::site::{Affected, Config, FeedsConfig, PostmortemConfig, UptimeConfig};
     use chrono::{TimeDelta, TimeZone};
 
@@ -882,17 +882,6 @@ pub(crate) mod tests {
         resolved: Option<DateTime<Utc>>,
     ) -> Incident {
         Incident {
-            slug: slug.into(),
-            source: format!("content/incidents/{slug}.md"),
-            title: slug.into(),
-            impact: Impact::Major,
-            severity: None,
-            started,
-            detected: started,
-            resolved,
-            template: TemplateKind::Incident,
-            cause: None,
-            draft: false,
             components: levels
                 .iter()
                 .map(|(id, level)| Affected {
@@ -900,10 +889,7 @@ pub(crate) mod tests {
                     level: *level,
                 })
                 .collect(),
-            updates: vec![],
-            actions: vec![],
-            body: String::new(),
-            body_line: 1,
+            ..Incident::new(slug, started, resolved)
         }
     }
 
@@ -914,16 +900,11 @@ pub(crate) mod tests {
         status: Option<MaintenanceStatus>,
     ) -> Maintenance {
         Maintenance {
-            slug: "m".into(),
             source: "content/maintenance/m.md".into(),
             title: "m".into(),
-            starts,
-            ends,
             components: ids.iter().map(|s| s.to_string()).collect(),
             status,
-            draft: false,
-            body: String::new(),
-            body_line: 1,
+            ..Maintenance::new("m", starts, ends)
         }
     }
 
@@ -942,14 +923,9 @@ pub(crate) mod tests {
                 timezone: tz,
                 language: "en".into(),
                 theme: "default".into(),
-                uptime: UptimeConfig {
-                    days: 90,
-                    slo: 99.9,
-                    partial_outage_weight: 0.3,
-                    count_maintenance: false,
-                },
-                feeds: FeedsConfig { limit: 50 },
-                postmortem: PostmortemConfig { due_hours: 72 },
+                uptime: UptimeConfig::default(),
+                feeds: FeedsConfig::default(),
+                postmortem: PostmortemConfig::default(),
                 components,
             },
             incidents,

@@ -421,7 +421,7 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::{Impact, Level, TemplateKind};
+    use crate::model::level::{Level, TemplateKind};
     use crate::site::{
         Affected, Component, Config, FeedsConfig, PostmortemConfig, Update, UptimeConfig,
     };
@@ -433,29 +433,16 @@ pub(crate) mod tests {
 
     pub fn component(id: &str, name: &str, group: Option<&str>, position: usize) -> Component {
         Component {
-            id: id.into(),
-            name: name.into(),
             group: group.map(str::to_string),
             description: Some(format!("{name} description")),
-            slo: 99.9,
-            since: None,
-            position,
+            ..Component::new(id, name, position)
         }
     }
 
     pub fn incident(slug: &str, title: &str, started: DateTime<Utc>) -> Incident {
         Incident {
-            slug: slug.into(),
-            source: format!("content/incidents/{slug}.md"),
             title: title.into(),
-            impact: Impact::Major,
-            severity: None,
-            started,
-            detected: started,
-            resolved: None,
             template: TemplateKind::StatusPage,
-            cause: None,
-            draft: false,
             components: vec![Affected {
                 id: "auth".into(),
                 level: Level::MajorOutage,
@@ -466,24 +453,16 @@ pub(crate) mod tests {
                 message: "We are investigating.".into(),
                 line: 1,
             }],
-            actions: vec![],
-            body: String::new(),
-            body_line: 1,
+            ..Incident::new(slug, started, None)
         }
     }
 
     pub fn window(slug: &str, starts: DateTime<Utc>, ends: DateTime<Utc>) -> Maintenance {
         Maintenance {
-            slug: slug.into(),
-            source: format!("content/maintenance/{slug}.md"),
             title: format!("Window {slug}"),
-            starts,
-            ends,
             components: vec!["api".into()],
-            status: None,
-            draft: false,
             body: "We *upgrade* things.".into(),
-            body_line: 1,
+            ..Maintenance::new(slug, starts, ends)
         }
     }
 
@@ -515,14 +494,9 @@ pub(crate) mod tests {
                 timezone: chrono_tz::Europe::Berlin,
                 language: "en".into(),
                 theme: "default".into(),
-                uptime: UptimeConfig {
-                    days: 90,
-                    slo: 99.9,
-                    partial_outage_weight: 0.3,
-                    count_maintenance: false,
-                },
-                feeds: FeedsConfig { limit: 50 },
-                postmortem: PostmortemConfig { due_hours: 72 },
+                uptime: UptimeConfig::default(),
+                feeds: FeedsConfig::default(),
+                postmortem: PostmortemConfig::default(),
                 components: vec![
                     component("api", "Public API", Some("Core"), 0),
                     component("auth", "Authentication API", Some("Core"), 1),

@@ -918,29 +918,18 @@ pub(crate) mod tests {
 
     fn component(id: &str, name: &str, group: Option<&str>, position: usize) -> Component {
         Component {
-            id: id.into(),
-            name: name.into(),
             group: group.map(String::from),
             description: Some(format!("{name} endpoints")),
-            slo: 99.9,
-            since: None,
-            position,
+            ..Component::new(id, name, position)
         }
     }
 
     pub(crate) fn incident(slug: &str, title: &str, started: DateTime<Utc>) -> Incident {
         Incident {
-            slug: slug.into(),
-            source: format!("content/incidents/{slug}.md"),
             title: title.into(),
-            impact: Impact::Major,
             severity: Some("SEV-2".into()),
-            started,
             detected: started + chrono::Duration::minutes(2),
-            resolved: Some(started + chrono::Duration::minutes(30)),
             template: TemplateKind::StatusPage,
-            cause: None,
-            draft: false,
             components: vec![Affected {
                 id: "auth".into(),
                 level: Level::MajorOutage,
@@ -968,6 +957,7 @@ pub(crate) mod tests {
             }],
             body: "# Summary\n\nA load balancer misconfiguration.\n\n## Timeline\n\n| time | event |\n|---|---|\n| 10:36 | alert |\n\n## Root cause\n\nConfig.\n".into(),
             body_line: 25,
+            ..Incident::new(slug, started, Some(started + chrono::Duration::minutes(30)))
         }
     }
 
@@ -990,16 +980,11 @@ pub(crate) mod tests {
             at(2, 9, 36),
         );
         let window = |slug: &str, title: &str, starts, ends| Maintenance {
-            slug: slug.into(),
-            source: format!("content/maintenance/{slug}.md"),
             title: title.into(),
-            starts,
-            ends,
             components: vec!["auth".into()],
-            status: None,
-            draft: false,
             body: "We upgrade the **database** engine.".into(),
             body_line: 8,
+            ..Maintenance::new(slug, starts, ends)
         };
         Site {
             root: "site".into(),
@@ -1010,14 +995,9 @@ pub(crate) mod tests {
                 timezone: chrono_tz::Europe::Berlin,
                 language: "en".into(),
                 theme: "default".into(),
-                uptime: UptimeConfig {
-                    days: 90,
-                    slo: 99.9,
-                    partial_outage_weight: 0.3,
-                    count_maintenance: false,
-                },
-                feeds: FeedsConfig { limit: 50 },
-                postmortem: PostmortemConfig { due_hours: 72 },
+                uptime: UptimeConfig::default(),
+                feeds: FeedsConfig::default(),
+                postmortem: PostmortemConfig::default(),
                 components: vec![
                     component("api", "Public API", Some("Core platform"), 0),
                     component("auth", "Authentication", None, 1),
