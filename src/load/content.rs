@@ -122,6 +122,31 @@ fn check_component(
     false
 }
 
+/// The list form of `components`: known ids, each once, in the order written.
+fn component_ids(r: &mut Reader, config: &Config, list: &toml::de::DeArray) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for item in list.iter() {
+        match item.get_ref().as_str() {
+            Some(id) if ids.iter().any(|c| c == id) => r.error(
+                &item.span(),
+                format!("component \"{id}\" is listed twice"),
+                "list each component once",
+            ),
+            Some(id) => {
+                if check_component(r, config, id, &item.span()) {
+                    ids.push(id.to_string());
+                }
+            }
+            None => r.error(
+                &item.span(),
+                "component ids must be strings",
+                "write: components = [\"api\", \"auth\"]",
+            ),
+        }
+    }
+    ids
+}
+
 fn table_array<'t, 'a>(
     r: &mut Reader<'a>,
     t: &'t DeTable<'a>,
@@ -203,7 +228,6 @@ pub fn parse_incident(
 
     // Components: a list of ids (level from impact) or a table of id = level.
     let mut components = Vec::new();
-    let mut seen = HashSet::new();
     if let Some(v) = Reader::get(t, "components") {
         let default_level = impact
             .map(Impact::default_level)
@@ -214,28 +238,11 @@ pub fn parse_incident(
             .map(|l| l.as_str())
             .collect();
         if let Some(list) = v.get_ref().as_array() {
-            for item in list.iter() {
-                match item.get_ref().as_str() {
-                    Some(id) => {
-                        if !seen.insert(id.to_string()) {
-                            r.error(
-                                &item.span(),
-                                format!("component \"{id}\" is listed twice"),
-                                "list each component once",
-                            );
-                        } else if check_component(&mut r, config, id, &item.span()) {
-                            components.push(Affected {
-                                id: id.to_string(),
-                                level: default_level,
-                            });
-                        }
-                    }
-                    None => r.error(
-                        &item.span(),
-                        "component ids must be strings",
-                        "write: components = [\"api\", \"auth\"]",
-                    ),
-                }
+            for id in component_ids(&mut r, config, list) {
+                components.push(Affected {
+                    id,
+                    level: default_level,
+                });
             }
         } else if let Some(tab) = v.get_ref().as_table() {
             for (k, lv) in tab.iter() {
@@ -259,7 +266,6 @@ pub fn parse_incident(
                     }
                 };
                 if let (true, Some(level)) = (known, level) {
-                    seen.insert(id.to_string());
                     components.push(Affected {
                         id: id.to_string(),
                         level,
@@ -420,27 +426,7 @@ pub fn parse_maintenance(
     let mut components = Vec::new();
     if let Some(v) = Reader::get(t, "components") {
         match v.get_ref().as_array() {
-            Some(list) => {
-                for item in list.iter() {
-                    match item.get_ref().as_str() {
-                        Some(id) if components.iter().any(|c| c == id) => r.error(
-                            &item.span(),
-                            format!("component \"{id}\" is listed twice"),
-                            "list each component once",
-                        ),
-                        Some(id) => {
-                            if check_component(&mut r, config, id, &item.span()) {
-                                components.push(id.to_string());
-                            }
-                        }
-                        None => r.error(
-                            &item.span(),
-                            "component ids must be strings",
-                            "write: components = [\"api\"]",
-                        ),
-                    }
-                }
-            }
+            Some(list) => components = component_ids(&mut r, config, list),
             None => r.error(
                 &v.span(),
                 "`components` must be a list of ids",
