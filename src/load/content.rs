@@ -1,8 +1,6 @@
 //! Incident and maintenance files: front matter into typed values, with every problem
 //! reported at its line.
 
-use std::collections::HashSet;
-
 use chrono_tz::Tz;
 use toml::de::DeTable;
 
