@@ -131,7 +131,53 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     if html.contains("<pre>") {
         html = html.replace("<pre>", r#"<pre tabindex="0">"#);
     }
+    if has_raw_html {
+        html = valid_html(html);
+    }
     RenderedMarkdown { html, headings }
+}
+
+/// What the sanitiser leaves can still be invalid HTML: a link whose unsafe target was
+/// removed keeps its `rel`, and raw `<img>` may lack `alt` or, once an unsafe target is
+/// removed, `src`. An image without a text alternative is marked decorative rather than
+/// left for screen readers to spell out; one without a source is dropped.
+fn valid_html(html: String) -> String {
+    let html = html.replace(r#"<a rel="noopener noreferrer">"#, "<a>");
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find("<img") {
+        out.push_str(&rest[..i]);
+        let tag_len = tag_end(&rest[i..]);
+        let tag = &rest[i..i + tag_len];
+        if !tag.contains(" src=\"") {
+            // Nothing to show (its target was unsafe or missing): drop it.
+        } else if tag.contains(" alt=\"") {
+            out.push_str(tag);
+        } else {
+            out.push_str("<img alt=\"\"");
+            out.push_str(&tag[4..]);
+        }
+        rest = &rest[i + tag_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of the start tag at the beginning of `s`, reading quoted values whole.
+fn tag_end(s: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
 }
 
 /// Link and image targets with a scheme other than http, https or mailto (such as
@@ -146,7 +192,8 @@ fn safe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 dest_url, title, ..
             }) => {
                 let mut a = String::from("<a");
-                if url_is_safe(&dest_url) {
+                let safe = url_is_safe(&dest_url);
+                if safe {
                     a.push_str(" href=\"");
                     pulldown_cmark_escape::escape_href(&mut a, &dest_url).ok();
                     a.push('"');
@@ -156,7 +203,12 @@ fn safe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                     a.push_str(&crate::render::xml::html_escape(&title));
                     a.push('"');
                 }
-                a.push_str(" rel=\"noopener noreferrer\">");
+                // `rel` is only valid on a link that goes somewhere.
+                a.push_str(if safe {
+                    " rel=\"noopener noreferrer\">"
+                } else {
+                    ">"
+                });
                 out.push(Event::InlineHtml(CowStr::from(a)));
             }
             Event::End(TagEnd::Link) => out.push(Event::InlineHtml(CowStr::from("</a>"))),
@@ -301,6 +353,28 @@ mod tests {
         assert!(out.contains(r#"<a href="https://example.com/a?b=1&amp;c=2" title="T" rel="noopener noreferrer">ok</a>"#), "{out}");
         assert!(out.contains(r#"href="../x""#), "{out}");
         assert_eq!(html("![alt text](javascript:x)"), "<p>alt text</p>\n");
+    }
+
+    #[test]
+    fn sanitised_html_stays_valid() {
+        let out = html(
+            "<img src=\"https://x.test/a.png\" onerror=\"x\" title=\"a > b\"> [x](javascript:y) <a href=\"javascript:z\">z</a> <img alt=\"chart\" src=\"https://x.test/c.png\">",
+        );
+        assert!(
+            out.contains(r#"<img alt="" src="https://x.test/a.png" title="a &gt; b">"#)
+                || out.contains(r#"<img alt="" src="https://x.test/a.png" title="a > b">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<img alt="chart""#), "{out}");
+        assert!(
+            !out.contains("rel=\"noopener noreferrer\">x") && !out.contains("<a rel"),
+            "{out}"
+        );
+        assert_eq!(html("[x](javascript:y)"), "<p><a>x</a></p>\n");
+        assert_eq!(
+            html("<img onerror=\"x\"> <img src=\"javascript:x\">"),
+            "<p> </p>\n"
+        );
     }
 
     #[test]
