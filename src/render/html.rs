@@ -257,6 +257,8 @@ pub struct IncidentPage {
     pub updates: Vec<UpdateCtx>,
     /// Sanitised post-mortem HTML; empty when none is written yet.
     pub postmortem: String,
+    /// For `{% if %}`: testing the HTML string itself makes Tera escape all of it.
+    pub has_postmortem: bool,
     /// Top-level post-mortem sections, for the contents list.
     pub contents: Vec<Heading>,
     pub actions: Vec<ActionCtx>,
@@ -295,6 +297,8 @@ pub struct MaintenancePage {
     pub draft: bool,
     pub maintenance: MaintenanceCard,
     pub body: String,
+    /// For `{% if %}` (see `IncidentPage::has_postmortem`).
+    pub has_body: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -722,6 +726,7 @@ fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFil
         time_to_detect: status::human_duration(status::time_to_detect(i)),
         time_to_resolve: status::time_to_resolve(i).map(status::human_duration),
         updates: updates.into_iter().map(|(_, u)| kit.update(u)).collect(),
+        has_postmortem: !body.html.trim().is_empty(),
         postmortem: body.html,
         contents,
         actions,
@@ -882,6 +887,7 @@ fn maintenance_page(
         draft: m.draft,
         maintenance: kit.maintenance_card(m),
         body: render_markdown(&m.body).html,
+        has_body: !m.body.trim().is_empty(),
     };
     kit.render(
         theme,
