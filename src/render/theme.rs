@@ -250,8 +250,15 @@ impl Theme {
         // Tera's default escaper also turns `/` into `&#x2F;`, which is valid but
         // makes every URL unreadable in the source; `/` is harmless in both contexts.
         tera.set_escape_fn(escape_html);
-        let all = sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()));
-        if let Err(e) = tera.add_raw_templates(all) {
+        // The templates are already parsed (above, for per-file diagnostics): hand them
+        // over instead of having Tera parse every one again.
+        for t in parsed {
+            tera.templates.insert(t.name.clone(), t);
+        }
+        let linked = tera
+            .build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files());
+        if let Err(e) = linked {
             let chain = error_chain(&e);
             let file = blamed_template(&chain, &sources)
                 .map(|s| s.path.clone())
