@@ -457,3 +457,64 @@ pub fn parse_maintenance(
         body_line: s.body_line,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::Component;
+    use proptest::prelude::*;
+
+    fn config() -> Config {
+        Config::with_defaults(
+            "T",
+            "https://x.test/",
+            chrono_tz::Europe::Berlin,
+            vec![Component::new("api", "API", 0)],
+        )
+    }
+
+    fn parse_both(bytes: &[u8]) -> Vec<Diagnostic> {
+        let cfg = config();
+        let input = FileInput {
+            rel: "content/incidents/x.md",
+            stem: "x",
+            bytes,
+        };
+        let mut diags = Vec::new();
+        let incident = parse_incident(&input, &cfg, cfg.timezone, &mut diags);
+        let maintenance = parse_maintenance(&input, &cfg, cfg.timezone, &mut diags);
+        // A file either parses or says why, never both nor neither.
+        if incident.is_none() || maintenance.is_none() {
+            assert!(diags.iter().any(Diagnostic::is_error));
+        }
+        for d in &diags {
+            assert!(
+                d.line <= bytes.iter().filter(|b| **b == b'\n').count() + 2,
+                "{d:?}"
+            );
+        }
+        diags
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            parse_both(&bytes);
+        }
+
+        #[test]
+        fn mangled_front_matter_never_panics(
+            cut in 0usize..400,
+            junk in "[ -~\\n\\u{FEFF}é]{0,40}",
+        ) {
+            let good = "+++\ntitle = \"A\"\nimpact = \"major\"\nstarted = 2026-03-29T01:30:00\nresolved = 2026-03-29T04:00:00+02:00\n[components]\napi = \"major_outage\"\n[[updates]]\nat = 2026-03-29T01:30:00Z\nstatus = \"investigating\"\nmessage = \"m\"\n[[actions]]\nwhat = \"w\"\ndue = 2026-04-01\n+++\nbody\n";
+            let cut = cut.min(good.len());
+            let mut text = good[..cut].to_string();
+            text.push_str(&junk);
+            text.push_str(&good[cut..]);
+            parse_both(text.as_bytes());
+        }
+    }
+}
