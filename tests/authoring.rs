@@ -110,13 +110,22 @@ fn init_makes_a_site_that_checks_and_builds() {
         .find(|s| s["uses"] == "actions/upload-pages-artifact@v3")
         .unwrap();
     assert_eq!(upload["with"]["path"], "public");
-    for cmd in [
-        "cargo install statusgen --locked",
-        "statusgen check",
-        "statusgen build",
-    ] {
+    for cmd in ["statusgen check", "statusgen build"] {
         assert!(runs.iter().any(|r| r.starts_with(cmd)), "{cmd} in {runs:?}");
     }
+    // statusgen is installed from the configured git repository, else crates.io.
+    let install = runs
+        .iter()
+        .find(|r| r.contains("cargo install"))
+        .expect("an install step");
+    assert!(
+        install.contains("cargo install --locked --git \"$STATUSGEN_GIT\" statusgen"),
+        "{install}"
+    );
+    assert!(
+        install.contains("cargo install --locked statusgen"),
+        "{install}"
+    );
 }
 
 #[test]

@@ -234,10 +234,18 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 
-      # statusgen from crates.io. Pin a version for reproducible builds:
-      #   cargo install statusgen --locked --version X.Y.Z
+      # statusgen from the git repository named by the repository variable STATUSGEN_GIT
+      # (Settings → Secrets and variables → Actions → Variables), else from crates.io.
+      # Pin a version for reproducible builds (add --tag/--rev, or --version X.Y.Z).
       - name: Install statusgen
-        run: cargo install statusgen --locked
+        env:
+          STATUSGEN_GIT: ${{ vars.STATUSGEN_GIT }}
+        run: |
+          if [ -n "$STATUSGEN_GIT" ]; then
+            cargo install --locked --git "$STATUSGEN_GIT" statusgen
+          else
+            cargo install --locked statusgen
+          fi
 
       # Errors (broken front matter, unknown components) stop the deploy; warnings (a missing
       # post-mortem section, an overdue action) are shown as annotations but never block a
