@@ -327,8 +327,8 @@ impl Clock {
 
     pub fn date(&self, d: NaiveDate) -> DateCtx {
         DateCtx {
-            display: d.format("%-d %b %Y").to_string(),
-            datetime: d.format("%Y-%m-%d").to_string(),
+            display: crate::render::xml::local_date(d),
+            datetime: d.to_string(),
         }
     }
 
