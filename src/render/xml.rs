@@ -21,7 +21,14 @@ pub fn is_xml_forbidden(c: char) -> bool {
 
 /// `s` without the characters XML 1.0 forbids; borrows when there are none.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(is_xml_forbidden) {
+    // Forbidden characters are ASCII controls or U+FFFE/U+FFFF (EF BF BE/BF): a byte scan
+    // finds out whether there are any without decoding the text.
+    let bytes = s.as_bytes();
+    let suspect = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF))
+    });
+    if suspect && s.chars().any(is_xml_forbidden) {
         Cow::Owned(s.chars().filter(|&c| !is_xml_forbidden(c)).collect())
     } else {
         Cow::Borrowed(s)
@@ -234,6 +241,16 @@ mod tests {
         let s = "a\u{0}b\u{1}\tc\nd\re\u{B}\u{C}\u{1F}f\u{FFFE}\u{FFFF}g\u{7F}é😀中";
         assert_eq!(clean(s), "ab\tc\nd\refg\u{7F}é😀中");
         assert!(matches!(clean("plain <&>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clean_drops_only_what_xml_forbids() {
+        assert_eq!(
+            clean("a\u{1}b\u{FFFE}c\u{FFFF}\u{FFFD}\t\n\r"),
+            "abc\u{FFFD}\t\n\r"
+        );
+        assert!(matches!(clean("plain 障害 \u{FFFD} é"), Cow::Borrowed(_)));
+        assert_eq!(clean("\u{0}"), "");
     }
 
     #[test]
