@@ -132,6 +132,12 @@ pub struct Maintenance {
 }
 
 impl Site {
+    /// Leaves out drafts, as every build without `--drafts` does.
+    pub fn drop_drafts(&mut self) {
+        self.incidents.retain(|i| !i.draft);
+        self.maintenance.retain(|m| !m.draft);
+    }
+
     pub fn component(&self, id: &str) -> Option<&Component> {
         self.config.components.iter().find(|c| c.id == id)
     }

@@ -13,10 +13,7 @@ use statusgen::render::api::render_api;
 use statusgen::render::badge::render_badges;
 use statusgen::render::feeds::render_feeds;
 use statusgen::render::ics::render_ics;
-use statusgen::site::{
-    Affected, Component, Config, FeedsConfig, Incident, Maintenance, PostmortemConfig, Site,
-    Update, UptimeConfig,
-};
+use statusgen::site::{Affected, Component, Config, Incident, Maintenance, Site, Update};
 
 const TITLE: &str = "Acme <Status> & \"Co\"\u{1}";
 const HOSTILE_INCIDENT: &str = "<script>alert(\"x\")</script> & 'quotes' 😀 認証\u{1}\u{1F}";
@@ -92,20 +89,17 @@ fn hostile_site(base_url: &str) -> Site {
     Site {
         root: ".".into(),
         config: Config {
-            title: TITLE.into(),
-            base_url: base_url.into(),
             description: "Status of <everything> & more 😀".into(),
-            timezone: chrono_tz::Europe::Berlin,
-            language: "en".into(),
-            theme: "default".into(),
-            uptime: UptimeConfig::default(),
-            feeds: FeedsConfig::default(),
-            postmortem: PostmortemConfig::default(),
-            components: vec![
-                component("api", "Public API <&>", Some("Core & \"platform\""), 0),
-                component("auth", "认证 API 😀", Some("Core & \"platform\""), 1),
-                component("web", "Web \"site\"\u{1}", None, 2),
-            ],
+            ..Config::with_defaults(
+                TITLE,
+                base_url,
+                chrono_tz::Europe::Berlin,
+                vec![
+                    component("api", "Public API <&>", Some("Core & \"platform\""), 0),
+                    component("auth", "认证 API 😀", Some("Core & \"platform\""), 1),
+                    component("web", "Web \"site\"\u{1}", None, 2),
+                ],
+            )
         },
         incidents: vec![
             incident(

@@ -83,13 +83,11 @@ pub fn check_site(root: &Path, opts: &CheckOptions) -> CheckReport {
     };
     // Rendering finds what only templates and output paths can show; the output of
     // `build` without --drafts has no drafts, so render exactly that.
+    // `render_site` also loads the theme, so template errors are reported too.
     let mut rendered = site.clone();
     if !opts.drafts {
-        rendered.incidents.retain(|i| !i.draft);
-        rendered.maintenance.retain(|m| !m.draft);
+        rendered.drop_drafts();
     }
-    // TODO(theme): also load the site's theme (`Theme::load`) here once `render::theme`
-    // exists, if `render_site` does not already report template errors.
     if let Err(diags) = crate::build::render_site(&rendered, opts.now) {
         findings.extend(diags.into_iter().map(|diag| Finding {
             rule: "render",

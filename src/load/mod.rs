@@ -260,18 +260,17 @@ pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCac
             diagnostics: diags,
         };
     }
-    if !opts.drafts {
-        incidents.retain(|i| !i.draft);
-        maintenance.retain(|m| !m.draft);
-    }
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
     maintenance.sort_by(|a, b| b.starts.cmp(&a.starts).then_with(|| a.slug.cmp(&b.slug)));
-    let site = Site {
+    let mut site = Site {
         root: root.to_path_buf(),
         config: config.expect("checked above"),
         incidents,
         maintenance,
     };
+    if !opts.drafts {
+        site.drop_drafts();
+    }
     Loaded {
         site: Some(site),
         diagnostics: diags,

@@ -422,9 +422,7 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
 pub(crate) mod tests {
     use super::*;
     use crate::model::level::{Level, TemplateKind};
-    use crate::site::{
-        Affected, Component, Config, FeedsConfig, PostmortemConfig, Update, UptimeConfig,
-    };
+    use crate::site::{Affected, Component, Config, Update};
     use chrono::TimeZone;
 
     pub fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {
@@ -488,20 +486,17 @@ pub(crate) mod tests {
         Site {
             root: ".".into(),
             config: Config {
-                title: "Acme & Co Status".into(),
-                base_url: "https://acme.github.io/status/".into(),
                 description: "Live status".into(),
-                timezone: chrono_tz::Europe::Berlin,
-                language: "en".into(),
-                theme: "default".into(),
-                uptime: UptimeConfig::default(),
-                feeds: FeedsConfig::default(),
-                postmortem: PostmortemConfig::default(),
-                components: vec![
-                    component("api", "Public API", Some("Core"), 0),
-                    component("auth", "Authentication API", Some("Core"), 1),
-                    component("web", "Website", None, 2),
-                ],
+                ..Config::with_defaults(
+                    "Acme & Co Status",
+                    "https://acme.github.io/status/",
+                    chrono_tz::Europe::Berlin,
+                    vec![
+                        component("api", "Public API", Some("Core"), 0),
+                        component("auth", "Authentication API", Some("Core"), 1),
+                        component("web", "Website", None, 2),
+                    ],
+                )
             },
             incidents: vec![api, resolved],
             maintenance: vec![window("db-upgrade", t(20, 2, 0), t(20, 4, 0))],

@@ -911,9 +911,7 @@ fn not_found_page(kit: &PageKit, theme: &Theme) -> Result<OutputFile, Diagnostic
 pub(crate) mod tests {
     use super::*;
     use crate::model::level::{ActionStatus, Impact, TemplateKind, UpdateStatus};
-    use crate::site::{
-        Action, Affected, Component, Config, FeedsConfig, PostmortemConfig, UptimeConfig,
-    };
+    use crate::site::{Action, Affected, Component, Config};
     use chrono::TimeZone;
 
     pub(crate) fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
@@ -995,19 +993,16 @@ pub(crate) mod tests {
         Site {
             root: "site".into(),
             config: Config {
-                title: "Acme Status".into(),
-                base_url: base_url.into(),
                 description: "Live and historical status of Acme services".into(),
-                timezone: chrono_tz::Europe::Berlin,
-                language: "en".into(),
-                theme: "default".into(),
-                uptime: UptimeConfig::default(),
-                feeds: FeedsConfig::default(),
-                postmortem: PostmortemConfig::default(),
-                components: vec![
-                    component("api", "Public API", Some("Core platform"), 0),
-                    component("auth", "Authentication", None, 1),
-                ],
+                ..Config::with_defaults(
+                    "Acme Status",
+                    base_url,
+                    chrono_tz::Europe::Berlin,
+                    vec![
+                        component("api", "Public API", Some("Core platform"), 0),
+                        component("auth", "Authentication", None, 1),
+                    ],
+                )
             },
             incidents: vec![ongoing, resolved],
             maintenance: vec![
