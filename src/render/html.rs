@@ -18,6 +18,7 @@ use crate::model::metrics::Metrics;
 use crate::model::status;
 use crate::model::uptime::ComponentFigures;
 use crate::render::OutputFile;
+use crate::render::compiled::CompiledPage;
 use crate::render::markdown::{Heading, render_markdown};
 use crate::render::theme::Theme;
 use crate::render::uptime_pages::{self, Spans};
@@ -462,7 +463,7 @@ impl<'a> PageKit<'a> {
         theme: &Theme,
         template: &str,
         path: &str,
-        page: &impl Serialize,
+        page: &(impl Serialize + CompiledPage),
     ) -> Result<OutputFile, Diagnostic> {
         // With a cache, a page whose context is what it was last build is reused:
         // serialising the context costs far less than rendering the template.
@@ -478,7 +479,11 @@ impl<'a> PageKit<'a> {
         {
             return Ok(file);
         }
-        let html = theme.render(template, &self.site_ctx, page)?;
+        let html = if theme.has_builtin_templates() {
+            page.render_compiled(&self.site_ctx)
+        } else {
+            theme.render(template, &self.site_ctx, page)?
+        };
         let file = OutputFile::new(path, html);
         if let (Some((cache, _)), Some(key)) = (self.cache, key) {
             PageCache::put(&cache.rendered, path, key, &file);

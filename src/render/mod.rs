@@ -3,6 +3,7 @@
 //! serves it from memory.
 pub mod api;
 pub mod badge;
+pub mod compiled;
 pub mod feeds;
 pub mod html;
 pub mod ics;

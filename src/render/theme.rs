@@ -119,6 +119,9 @@ fn fingerprint_of(sources: &BTreeMap<String, Source>, statics: &BTreeMap<String,
 #[derive(Debug)]
 pub struct Theme {
     tera: Tera,
+    /// Every template is the built-in one, so pages may use their compiled twins
+    /// (`render::compiled`) instead of Tera.
+    builtin_templates: bool,
     sources: BTreeMap<String, Source>,
     statics: BTreeMap<String, Vec<u8>>,
 }
@@ -269,11 +272,29 @@ impl Theme {
                 ),
             ]);
         }
+        let builtin_templates = sources.len() == DEFAULT_TEMPLATES.len()
+            && DEFAULT_TEMPLATES
+                .iter()
+                .all(|(name, text)| sources.get(*name).is_some_and(|s| s.text == *text));
         Ok(Theme {
             tera,
+            builtin_templates,
             sources,
             statics,
         })
+    }
+
+    /// True when every template is the built-in theme's own: pages can then render
+    /// with the compiled templates, which give the same bytes much faster.
+    pub fn has_builtin_templates(&self) -> bool {
+        self.builtin_templates
+    }
+
+    /// The same theme rendering every page with Tera, even the built-in templates:
+    /// for checking that the compiled templates give the same bytes.
+    pub fn tera_only(mut self) -> Theme {
+        self.builtin_templates = false;
+        self
     }
 
     /// True when the theme has a template of that name (e.g. `uptime.html`).

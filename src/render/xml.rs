@@ -38,6 +38,13 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    // Writing to a String cannot fail.
+    let _ = html_escape_into(&mut out, s);
+    out
+}
+
+/// [`html_escape`] into any writer: the compiled pages escape straight into the page.
+pub fn html_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     // Every page escapes thousands of short strings: copy the runs that need nothing
     // in one go. Only ASCII bytes and U+FFFE/U+FFFF (EF BF BE/BF) need handling, and a
     // byte below 0x80 or 0xEF never lies inside a multi-byte character.
@@ -67,13 +74,12 @@ pub fn html_escape(s: &str) -> String {
                 continue;
             }
         };
-        out.push_str(&s[start..i]);
-        out.push_str(replacement);
+        out.write_str(&s[start..i])?;
+        out.write_str(replacement)?;
         i += len;
         start = i;
     }
-    out.push_str(&s[start..]);
-    out
+    out.write_str(&s[start..])
 }
 
 fn md_options() -> Options {
