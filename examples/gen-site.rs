@@ -1529,10 +1529,10 @@ fn site_toml() -> String {
     s
 }
 
-struct Args {
-    n: usize,
-    dir: PathBuf,
-    seed: u64,
+pub struct Args {
+    pub n: usize,
+    pub dir: PathBuf,
+    pub seed: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -1574,7 +1574,7 @@ fn write(path: &Path, text: &str, dirs: &mut HashSet<PathBuf>) -> std::io::Resul
     fs::write(path, text)
 }
 
-fn run(args: &Args) -> std::io::Result<(usize, usize, u64)> {
+pub fn run(args: &Args) -> std::io::Result<(usize, usize, u64)> {
     let content = args.dir.join("content");
     if content.exists() {
         return Err(std::io::Error::other(format!(

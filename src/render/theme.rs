@@ -823,6 +823,13 @@ mod tests {
     fn builtin_theme_compiles() {
         let theme = Theme::builtin().expect("default theme compiles");
         assert!(theme.has_template("index.html"));
+        assert!(theme.has_builtin_templates());
+        assert!(
+            !Theme::builtin()
+                .unwrap()
+                .tera_only()
+                .has_builtin_templates()
+        );
         let files = theme.static_files();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["favicon.svg", "style.css"]);
@@ -839,6 +846,8 @@ mod tests {
         ]);
         let theme = Theme::load(dir.path(), "default").expect("loads");
         assert_eq!(theme.template_path("404.html"), Some("templates/404.html"));
+        // One overridden template and every page renders with Tera.
+        assert!(!theme.has_builtin_templates());
         assert_eq!(
             theme.template_path("index.html"),
             Some("themes/default/templates/index.html")
