@@ -94,6 +94,8 @@ macro_rules! compiled_pages {
                 let mut out = String::with_capacity(16 * 1024);
                 // Rendering only fails when a value's `Display` fails, and none here can.
                 let _ = $name { site, page: self }.render_into(&mut out);
+                // Every page is held until the write: no spare capacity.
+                out.shrink_to_fit();
                 out
             }
         }
