@@ -9,7 +9,7 @@ use crate::load::{LoadOptions, load_site};
 use crate::model::{metrics, uptime};
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
-use crate::render::{OutputFile, api, badge, feeds, html, ics, sitemap};
+use crate::render::{OutputFile, Sink, api, badge, feeds, html, ics, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.
@@ -25,12 +25,33 @@ pub fn render_with_theme(
     theme: &Theme,
     cache: Option<&html::PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render(site, now, theme, cache, None)
+}
+
+/// Renders every output file, handing the incident pages to `sink` as they come and
+/// returning the rest, sorted by path.
+pub fn render_into(
+    site: &Site,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    sink: &dyn Sink,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render(site, now, theme, None, Some(sink))
+}
+
+fn render(
+    site: &Site,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    cache: Option<&html::PageCache>,
+    sink: Option<&dyn Sink>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // Derived once, read by every renderer.
     let figures = uptime::component_figures(site, now);
     let metrics = metrics::metrics(site, now);
     // The pages and the machine-readable outputs render side by side.
     let (pages, mut files) = rayon::join(
-        || html::render_pages(site, now, theme, &figures, &metrics, cache),
+        || html::render_pages(site, now, theme, &figures, &metrics, cache, sink),
         || {
             let mut files = theme.static_files();
             files.extend(feeds::render_feeds(site, now));
@@ -49,12 +70,13 @@ pub fn render_with_theme(
             files
         },
     );
-    files.extend(pages?);
+    let pages = pages?;
+    files.extend(pages.files);
     let urls = Urls::new(&site.config.base_url);
-    let maps = sitemap::sitemap(&urls, &files);
-    files.extend(maps);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(w) = files.windows(2).find(|w| w[0].path == w[1].path) {
+    let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.extend(pages.sunk.iter().map(String::as_str));
+    paths.sort_unstable();
+    if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
         // Two renderers (or a static file and a page) claim one path: a site static file
         // must not shadow a generated page silently.
         return Err(vec![
@@ -62,13 +84,16 @@ pub fn render_with_theme(
                 "static",
                 0,
                 0,
-                format!("two outputs would be written to {}", w[0].path),
+                format!("two outputs would be written to {}", w[0]),
             )
             .with_help(
                 "rename or remove the static file that has the same path as a generated page",
             ),
         ]);
     }
+    let maps = sitemap::sitemap(&urls, &paths);
+    files.extend(maps);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
@@ -136,7 +161,8 @@ pub enum BuildError {
     Output(crate::output::OutputError),
 }
 
-/// The whole build. The output folder is checked before anything is rendered.
+/// The whole build. The output folder is checked before anything is rendered; the
+/// incident pages are written into the new tree as they render, the rest after.
 pub fn build(
     root: &Path,
     output: &Path,
@@ -144,15 +170,22 @@ pub fn build(
     now: DateTime<Utc>,
 ) -> Result<BuildSummary, BuildError> {
     crate::output::check_output_dir(root, output).map_err(BuildError::Output)?;
-    let (site, files, warnings) = build_in_memory(root, opts, now).map_err(BuildError::Content)?;
-    timed("write", || crate::output::write_site(root, output, &files))
-        .map_err(BuildError::Output)?;
+    let loaded = timed("load", || load_site(root, opts));
+    let Some(site) = loaded.site else {
+        return Err(BuildError::Content(loaded.diagnostics));
+    };
+    let theme = Theme::load(&site.root, &site.config.theme).map_err(BuildError::Content)?;
+    let staging = crate::output::Staging::create(root, output).map_err(BuildError::Output)?;
+    // On a render error `staging` is dropped, which removes it.
+    let files = timed("render", || render_into(&site, now, &theme, &staging))
+        .map_err(BuildError::Content)?;
+    let written = timed("write", || staging.finish(&files)).map_err(BuildError::Output)?;
     Ok(BuildSummary {
         incidents: site.incidents.len(),
         maintenance: site.maintenance.len(),
-        files: files.len(),
+        files: written,
         output: output.to_path_buf(),
-        warnings,
+        warnings: loaded.diagnostics,
     })
 }
 

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
 /// A file statusgen puts in every output folder, so it only ever replaces folders it wrote.
 pub const MARKER: &str = ".statusgen";
@@ -135,32 +135,106 @@ fn safe_rel(path: &str) -> Result<PathBuf, OutputError> {
 
 /// Writes `files` as the complete new content of `out`, atomically.
 pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    check_output_dir(root, out)?;
-    let out_abs = absolute(out)?;
-    let parent = out_abs
-        .parent()
-        .ok_or_else(|| OutputError::BadPath(out.display().to_string()))?;
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    let name = out_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.statusgen-new-{pid}"));
-    let old = parent.join(format!(".{name}.statusgen-old-{pid}"));
-    let result = stage(&staging, files).and_then(|()| swap(&staging, &out_abs, &old));
-    if result.is_err() {
-        // Only our own staging folder is ever removed on failure.
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    Staging::create(root, out)?.finish(files).map(|_| ())
 }
 
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    if staging.exists() {
-        std::fs::remove_dir_all(staging).map_err(io(staging))?;
+/// The new tree, written beside the output folder while the site renders, and swapped
+/// in by [`Staging::finish`]. Dropped unfinished (a render error, a failed write), it
+/// removes itself and the output folder is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    /// The first write error of the files taken as a [`Sink`].
+    error: std::sync::Mutex<Option<OutputError>>,
+    /// Files taken as a [`Sink`].
+    taken: std::sync::atomic::AtomicUsize,
+    done: bool,
+}
+
+impl Staging {
+    pub fn create(root: &Path, out: &Path) -> Result<Staging, OutputError> {
+        check_output_dir(root, out)?;
+        let out_abs = absolute(out)?;
+        let parent = out_abs
+            .parent()
+            .ok_or_else(|| OutputError::BadPath(out.display().to_string()))?;
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+        let name = out_abs
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.statusgen-new-{pid}"));
+        let old = parent.join(format!(".{name}.statusgen-old-{pid}"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            dir,
+            out: out_abs,
+            old,
+            error: std::sync::Mutex::new(None),
+            taken: Default::default(),
+            done: false,
+        })
     }
-    std::fs::create_dir_all(staging).map_err(io(staging))?;
+
+    /// Writes the remaining `files`, then swaps the new tree in for the old one.
+    /// Returns how many files the new tree has.
+    pub fn finish(mut self, files: &[OutputFile]) -> Result<usize, OutputError> {
+        let error = self.error.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(e) = error {
+            return Err(e);
+        }
+        stage(&self.dir, files)?;
+        swap(&self.dir, &self.out, &self.old)?;
+        self.done = true;
+        Ok(files.len() + *self.taken.get_mut())
+    }
+
+    fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        let p = self.dir.join(safe_rel(&file.path)?);
+        if let Some(parent) = p.parent()
+            && let Err(e) = std::fs::create_dir(parent)
+        {
+            match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {}
+                std::io::ErrorKind::NotFound => {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?
+                }
+                _ => return Err(io(parent)(e)),
+            }
+        }
+        let mut f = std::fs::File::create(&p).map_err(io(&p))?;
+        f.write_all(&file.bytes).map_err(io(&p))
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) {
+        self.taken
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Err(e) = self.write(&file) {
+            let mut first = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert(e);
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            // Only our own staging folder is ever removed on failure.
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes `files` into the staging folder, some of whose folders may exist already.
+fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
     let mut rels = Vec::with_capacity(files.len());
     for f in files {
@@ -185,7 +259,10 @@ fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     for level in &by_depth {
         level.par_iter().try_for_each(|d| {
             let p = staging.join(d);
-            std::fs::create_dir(&p).map_err(io(&p))
+            match std::fs::create_dir(&p) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(io(&p)(e)),
+                _ => Ok(()),
+            }
         })?;
     }
     files

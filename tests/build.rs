@@ -117,6 +117,65 @@ fn a_broken_file_leaves_the_previous_output_untouched() {
 }
 
 #[test]
+fn a_page_failing_mid_render_leaves_the_previous_output_untouched() {
+    // Incident pages are written into the new tree while the others render: a page
+    // that fails late must still leave the old output as it was, and no new tree behind.
+    let (tmp, site) = copy_fixture("basic");
+    let out = tmp.path().join("out");
+    assert!(build(&site, &out, &[]).status.success());
+    let before = tree(&out);
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let incident =
+        std::fs::read_to_string(base.join("themes/default/templates/incident.html")).unwrap();
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/incident.html"),
+        incident.replace(
+            "<h1>{{ i.title }}</h1>",
+            "<h1>{{ i.title }}</h1>{% if i.slug == \"2026-04-14-api-slow\" %}{{ page.no_such_value }}{% endif %}",
+        ),
+    )
+    .unwrap();
+    let o = build(&site, &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no_such_value"), "{}", stderr(&o));
+    assert_eq!(tree(&out), before);
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("statusgen"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn the_written_tree_is_the_rendered_site() {
+    // `build` writes incident pages as they render and the rest afterwards; the tree
+    // must hold exactly what an in-memory render (what `serve` serves) holds.
+    let (tmp, site) = copy_fixture("basic");
+    let out = tmp.path().join("out");
+    assert!(build(&site, &out, &["--drafts"]).status.success());
+    let opts = statusgen::load::LoadOptions {
+        drafts: true,
+        ..Default::default()
+    };
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into();
+    let (_, files, _) = statusgen::build::build_in_memory(&site, &opts, now).unwrap();
+    let mut expected: std::collections::BTreeMap<String, Vec<u8>> =
+        files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let mut written = tree(&out);
+    assert!(written.remove(statusgen::output::MARKER).is_some());
+    assert!(expected.keys().any(|p| p.starts_with("incidents/")));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in written {
+        assert!(expected.remove(&path) == Some(bytes), "{path} differs");
+    }
+}
+
+#[test]
 fn builds_are_byte_identical() {
     let (tmp, site) = copy_fixture("basic");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));

@@ -17,12 +17,12 @@ use crate::model::level::Level;
 use crate::model::metrics::Metrics;
 use crate::model::status;
 use crate::model::uptime::ComponentFigures;
-use crate::render::OutputFile;
 use crate::render::compiled::CompiledPage;
 use crate::render::markdown::{Heading, render_markdown};
 use crate::render::theme::Theme;
 use crate::render::uptime_pages::{self, Spans};
 use crate::render::urls::Urls;
+use crate::render::{OutputFile, Sink};
 use crate::site::{Incident, Maintenance, Site, Update};
 
 /// Incidents per history page.
@@ -511,7 +511,8 @@ pub fn render_pages(
     figures: &[ComponentFigures],
     metrics: &Metrics,
     cache: Option<&PageCache>,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: Option<&dyn Sink>,
+) -> Result<Pages, Vec<Diagnostic>> {
     let cache = cache.map(|c| {
         PageCache::retain(
             &c.incidents,
@@ -533,7 +534,7 @@ pub fn render_pages(
     let empty_spans = Spans::new(&[], now);
     // The site-wide pages and the per-item pages render side by side: the uptime page
     // alone is worth a core for a while on long histories.
-    let (mut results, per_item) = rayon::join(
+    let (results, per_item) = rayon::join(
         || {
             let (mut pages, components) = rayon::join(
                 || {
@@ -563,25 +564,38 @@ pub fn render_pages(
             pages
         },
         || {
-            let mut pages: Vec<Result<OutputFile, Diagnostic>> = incidents
+            let maintenance: Vec<Result<OutputFile, Diagnostic>> = site
+                .maintenance
                 .par_iter()
-                .map(|i| cached_incident_page(&kit, theme, i, cache))
+                .map(|m| maintenance_page(&kit, theme, m))
                 .collect();
-            pages.par_extend(
-                site.maintenance
-                    .par_iter()
-                    .map(|m| maintenance_page(&kit, theme, m)),
-            );
-            pages
+            // The incident pages are most of the site's bytes: a sink takes each one
+            // as soon as it is rendered.
+            let incident_pages = incidents.par_iter().map(|i| {
+                let file = cached_incident_page(&kit, theme, i, cache)?;
+                Ok(match sink {
+                    Some(sink) => {
+                        let path = file.path.clone();
+                        sink.put(file);
+                        Err(path)
+                    }
+                    None => Ok(file),
+                })
+            });
+            let incident_pages: Vec<Result<Result<OutputFile, String>, Diagnostic>> =
+                incident_pages.collect();
+            (maintenance, incident_pages)
         },
     );
-    results.extend(per_item);
 
-    let mut files = Vec::with_capacity(results.len());
+    let mut pages = Pages::default();
     let mut diags: Vec<Diagnostic> = Vec::new();
-    for r in results {
+    let (maintenance, incident_pages) = per_item;
+    let kept = results.into_iter().chain(maintenance).map(|r| r.map(Ok));
+    for r in kept.chain(incident_pages) {
         match r {
-            Ok(f) => files.push(f),
+            Ok(Ok(f)) => pages.files.push(f),
+            Ok(Err(path)) => pages.sunk.push(path),
             // A broken template fails every page that uses it: say it once.
             Err(d) => {
                 if !diags.contains(&d) {
@@ -597,11 +611,19 @@ pub fn render_pages(
     if let Some((c, _)) = cache {
         PageCache::retain(
             &c.rendered,
-            &files.iter().map(|f| f.path.as_str()).collect(),
+            &pages.files.iter().map(|f| f.path.as_str()).collect(),
         );
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    pages.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// The rendered pages: those kept in memory, sorted by path, and the paths of those
+/// handed to a [`Sink`].
+#[derive(Debug, Default)]
+pub struct Pages {
+    pub files: Vec<OutputFile>,
+    pub sunk: Vec<String>,
 }
 
 fn index_page(
@@ -1030,7 +1052,9 @@ pub(crate) mod tests {
         let theme = Theme::builtin().expect("theme");
         let figures = crate::model::uptime::component_figures(site, now());
         let metrics = crate::model::metrics::metrics(site, now());
-        render_pages(site, now(), &theme, &figures, &metrics, None).expect("renders")
+        render_pages(site, now(), &theme, &figures, &metrics, None, None)
+            .expect("renders")
+            .files
     }
 
     fn text(files: &[OutputFile], path: &str) -> String {
@@ -1331,7 +1355,8 @@ pub(crate) mod tests {
         let site = test_site("https://status.acme.com/");
         let figures = crate::model::uptime::component_figures(&site, now());
         let metrics = crate::model::metrics::metrics(&site, now());
-        let err = render_pages(&site, now(), &theme, &figures, &metrics, None).expect_err("fails");
+        let err =
+            render_pages(&site, now(), &theme, &figures, &metrics, None, None).expect_err("fails");
         assert_eq!(
             err.len(),
             1,

@@ -30,3 +30,10 @@ impl OutputFile {
         }
     }
 }
+
+/// Takes rendered pages as they come, so a build can write the bulk of a site (the
+/// incident pages) while the rest renders instead of holding every page in memory
+/// (`output::Staging`). Errors are the sink's to keep and report afterwards.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile);
+}

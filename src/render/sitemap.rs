@@ -5,14 +5,11 @@ use crate::render::OutputFile;
 use crate::render::urls::Urls;
 
 /// The sitemap and robots.txt for every HTML page among `files` except `404.html`.
-pub fn sitemap(urls: &Urls, files: &[OutputFile]) -> Vec<OutputFile> {
-    let mut locs: Vec<String> = files
+pub fn sitemap(urls: &Urls, paths: &[&str]) -> Vec<OutputFile> {
+    let mut locs: Vec<String> = paths
         .iter()
-        .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-        .map(|f| {
-            let page = f.path.strip_suffix("index.html").unwrap_or(&f.path);
-            urls.absolute(page)
-        })
+        .filter(|p| p.ends_with(".html") && **p != "404.html")
+        .map(|p| urls.absolute(p.strip_suffix("index.html").unwrap_or(p)))
         .collect();
     locs.sort();
     locs.dedup();
@@ -49,7 +46,7 @@ mod tests {
     #[test]
     fn lists_pages_sorted_absolute_and_escaped() {
         let urls = Urls::new("https://acme.github.io/status/");
-        let files: Vec<OutputFile> = [
+        let paths = [
             "incidents/b/index.html",
             "index.html",
             "404.html",
@@ -58,11 +55,8 @@ mod tests {
             "incidents/a&b/index.html",
             "history/page/2/index.html",
             "legal.html",
-        ]
-        .iter()
-        .map(|p| OutputFile::new(*p, ""))
-        .collect();
-        let out = sitemap(&urls, &files);
+        ];
+        let out = sitemap(&urls, &paths);
         let paths: Vec<&str> = out.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["robots.txt", "sitemap.xml"]);
         let xml = String::from_utf8(out[1].bytes.clone()).expect("utf-8");
@@ -89,8 +83,9 @@ mod tests {
     #[test]
     fn sitemap_parses_as_xml() {
         let urls = Urls::new("https://status.acme.com/");
-        let files = vec![OutputFile::new("incidents/x'y/index.html", "")];
-        let xml = sitemap(&urls, &files).remove(1).bytes;
+        let xml = sitemap(&urls, &["incidents/x'y/index.html"])
+            .remove(1)
+            .bytes;
         let mut reader = quick_xml::Reader::from_reader(xml.as_slice());
         let mut buf = Vec::new();
         let mut text = String::new();

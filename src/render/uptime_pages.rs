@@ -632,7 +632,17 @@ mod tests {
     fn render(site: &Site) -> Vec<OutputFile> {
         let theme = Theme::builtin().expect("theme");
         let figures = component_figures(site, now());
-        render_pages(site, now(), &theme, &figures, &metrics(site, now()), None).expect("renders")
+        render_pages(
+            site,
+            now(),
+            &theme,
+            &figures,
+            &metrics(site, now()),
+            None,
+            None,
+        )
+        .expect("renders")
+        .files
     }
 
     fn text(files: &[OutputFile], path: &str) -> String {
