@@ -13,6 +13,13 @@ use crate::diag::{Diagnostic, line_col};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
+/// Byte offsets where the lines of `text` start; the first is 0.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
 /// Where a TOML text sits inside its file, and where problems are collected.
 pub struct Reader<'a> {
     /// Path relative to the site root, for messages.
@@ -25,6 +32,9 @@ pub struct Reader<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
     /// Positions already reported as syntax errors: later problems there are echoes.
     pub syntax_errors: Vec<(usize, usize)>,
+    /// Where the lines of `text` start, built on the first position asked for (every
+    /// update and action records its line, so scanning from the top each time adds up).
+    lines: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Reader<'a> {
@@ -42,11 +52,18 @@ impl<'a> Reader<'a> {
             tz,
             diags,
             syntax_errors: Vec::new(),
+            lines: std::cell::OnceCell::new(),
         }
     }
 
     pub fn position(&self, span: &Range<usize>) -> (usize, usize) {
-        line_col(self.text, self.base + span.start)
+        let lines = self.lines.get_or_init(|| line_starts(self.text));
+        let offset = (self.base + span.start).min(self.text.len());
+        // The line holding `offset`, then columns counted from its start as `line_col` does.
+        let line = lines.partition_point(|&start| start <= offset);
+        let start = lines[line - 1];
+        let (_, col) = line_col(&self.text[start..], offset - start);
+        (line, col)
     }
 
     pub fn error(
@@ -426,6 +443,20 @@ mod tests {
         let t = r.parse(toml_text).expect("parses");
         let out = f(&mut r, t.get_ref());
         (out, diags)
+    }
+
+    #[test]
+    fn positions_match_line_col_everywhere() {
+        let text = "+++\r\ntitle = \"Störung 障害\"\n\n[[updates]]\nmessage = \"x\"\r\n+++\n";
+        let mut diags = Vec::new();
+        for base in [0, 5] {
+            let r = Reader::new("f.md", text, base, Tz::UTC, &mut diags);
+            for start in 0..=text.len() + 3 {
+                let span = start.saturating_sub(base)..start.saturating_sub(base);
+                let expected = line_col(text, (base + span.start).min(text.len()));
+                assert_eq!(r.position(&span), expected, "offset {start}, base {base}");
+            }
+        }
     }
 
     #[test]
