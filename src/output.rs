@@ -133,11 +133,6 @@ fn safe_rel(path: &str) -> Result<PathBuf, OutputError> {
     }
 }
 
-/// Writes `files` as the complete new content of `out`, atomically.
-pub fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    Staging::create(root, out)?.finish(files).map(|_| ())
-}
-
 /// The new tree, written beside the output folder while the site renders, and swapped
 /// in by [`Staging::finish`]. Dropped unfinished (a render error, a failed write), it
 /// removes itself and the output folder is untouched.
@@ -315,6 +310,10 @@ fn swap(staging: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
 mod tests {
     use super::*;
 
+    fn write_site(root: &Path, out: &Path, files: &[OutputFile]) -> Result<usize, OutputError> {
+        Staging::create(root, out)?.finish(files)
+    }
+
     #[test]
     fn refuses_dangerous_outputs() {
         let tmp = tempfile::tempdir().unwrap();
@@ -381,6 +380,46 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn files_taken_while_rendering_join_the_rest_or_vanish() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        write_site(&root, &out, &[OutputFile::new("old.txt", "old")]).unwrap();
+        let entries = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+
+        // Dropped unfinished (a page failed to render): no trace, old output intact.
+        let staging = Staging::create(&root, &out).unwrap();
+        staging.put(OutputFile::new("incidents/a/index.html", "a"));
+        drop(staging);
+        assert_eq!(entries(&root), ["public"]);
+        assert_eq!(entries(&out), [MARKER, "old.txt"]);
+
+        let staging = Staging::create(&root, &out).unwrap();
+        staging.put(OutputFile::new("incidents/a/index.html", "a"));
+        staging.put(OutputFile::new("incidents/b/index.html", "b"));
+        let rest = [
+            OutputFile::new("incidents/index.html", "list"),
+            OutputFile::new("index.html", "home"),
+        ];
+        assert_eq!(staging.finish(&rest).unwrap(), 4);
+        assert_eq!(entries(&root), ["public"]);
+        assert_eq!(entries(&out), [MARKER, "incidents", "index.html"]);
+        assert_eq!(entries(&out.join("incidents")), ["a", "b", "index.html"]);
+        assert_eq!(
+            std::fs::read(out.join("incidents/b/index.html")).unwrap(),
+            b"b"
+        );
     }
 
     #[test]
