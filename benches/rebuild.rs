@@ -3,58 +3,17 @@
 //! one in-memory build plus an Arc swap.
 //!
 //! `cargo bench --bench rebuild` (add `-- 5000` for another site size, or `-- DIR` to use
-//! an existing site, such as one written by `cargo run --release --example gen-site`).
+//! an existing site). The site is written by the corpus generator, `examples/gen-site.rs`.
+
+#[path = "../examples/gen-site.rs"]
+#[allow(dead_code, unused_imports)]
+mod gen_site;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use statusgen::load::LoadOptions;
-
-const COMPONENTS: &[&str] = &[
-    "api", "auth", "web", "db", "cdn", "search", "billing", "email",
-];
-const IMPACTS: &[&str] = &["none", "minor", "major", "critical"];
-
-/// Writes a synthetic site of `n` incidents, two a week going back from 2026-04.
-fn generate(root: &Path, n: usize) {
-    std::fs::create_dir_all(root.join("content/incidents")).unwrap();
-    std::fs::create_dir_all(root.join("content/maintenance")).unwrap();
-    let mut toml = String::from(
-        "title = \"Bench Status\"\nbase_url = \"https://acme.github.io/status/\"\n\
-         timezone = \"Europe/Berlin\"\n",
-    );
-    for c in COMPONENTS {
-        toml.push_str(&format!(
-            "\n[[components]]\nid = \"{c}\"\nname = \"{c} service\"\ngroup = \"Core\"\n"
-        ));
-    }
-    std::fs::write(root.join("site.toml"), toml).unwrap();
-    let end = chrono::DateTime::parse_from_rfc3339("2026-04-01T12:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc);
-    for i in 0..n {
-        let started = end - chrono::Duration::hours(84 * i as i64 + (i % 7) as i64);
-        let resolved = started + chrono::Duration::minutes(15 + (i % 90) as i64);
-        let c1 = COMPONENTS[i % COMPONENTS.len()];
-        let c2 = COMPONENTS[(i * 3 + 1) % COMPONENTS.len()];
-        let text = format!(
-            "+++\ntitle = \"Incident number {i}\"\nimpact = \"{impact}\"\n\
-             started = {s}\nresolved = {r}\ncause = \"cause-{cause}\"\n\
-             components = [\"{c1}\", \"{c2}\"]\n\n\
-             [[updates]]\nat = {s}\nstatus = \"investigating\"\nmessage = \"We are looking into it.\"\n\n\
-             [[updates]]\nat = {r}\nstatus = \"resolved\"\nmessage = \"Fixed.\"\n+++\n\
-             ## Summary\nSomething broke for a while.\n\n## Root cause\nA *bad* deploy.\n\n\
-             ## Timeline\n| Time | Event |\n|---|---|\n| 10:00 | Alert |\n| 10:30 | Fixed |\n",
-            impact = IMPACTS[i % IMPACTS.len()],
-            s = started.to_rfc3339(),
-            r = resolved.to_rfc3339(),
-            cause = i % 13,
-        );
-        let name = format!("{}-incident-{i}.md", started.format("%Y-%m-%d"));
-        std::fs::write(root.join("content/incidents").join(name), text).unwrap();
-    }
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -86,7 +45,12 @@ fn main() {
         _ => {
             let n = arg.and_then(|a| a.parse().ok()).unwrap_or(1000);
             let root = tmp.path().join("site");
-            generate(&root, n);
+            gen_site::run(&gen_site::Args {
+                n,
+                dir: root.clone(),
+                seed: 1,
+            })
+            .unwrap();
             root
         }
     };
