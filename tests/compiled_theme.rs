@@ -35,7 +35,7 @@ fn assert_same_both_ways(root: &Path, drafts: bool, now: &str) -> usize {
         .unwrap_or_else(|| panic!("{}: {:?}", root.display(), loaded.diagnostics));
     let theme = Theme::load(root, &site.config.theme).unwrap();
     assert!(
-        theme.has_builtin_templates(),
+        theme.renders_compiled("index.html"),
         "{} overrides no template",
         root.display()
     );
@@ -124,4 +124,50 @@ fn an_overridden_template_is_what_every_page_renders_with() {
         let html = String::from_utf8(bytes).unwrap();
         assert!(html.contains("<body data-theme=\"ours\">"), "{path}");
     }
+}
+
+#[test]
+fn overriding_one_page_template_leaves_the_other_pages_as_they_were() {
+    let (tmp, site) = common::copy_fixture("basic");
+    let plain = tmp.path().join("plain");
+    let o = common::build(&site, &plain, &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let incident =
+        std::fs::read_to_string(repo.join("themes/default/templates/incident.html")).unwrap();
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    std::fs::write(
+        site.join("templates/incident.html"),
+        incident.replace(
+            "<article class=\"incident\">",
+            "<article class=\"incident ours\">",
+        ),
+    )
+    .unwrap();
+    let custom = tmp.path().join("custom");
+    let o = common::build(&site, &custom, &[]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+
+    let (plain, custom) = (common::tree(&plain), common::tree(&custom));
+    assert_eq!(
+        plain.keys().collect::<Vec<_>>(),
+        custom.keys().collect::<Vec<_>>()
+    );
+    let mut incident_pages = 0;
+    for (path, bytes) in &custom {
+        let html = String::from_utf8_lossy(bytes);
+        if path.starts_with("incidents/") && path.ends_with("/index.html") {
+            incident_pages += 1;
+            assert!(html.contains("<article class=\"incident ours\">"), "{path}");
+            let back = html.replace(
+                "<article class=\"incident ours\">",
+                "<article class=\"incident\">",
+            );
+            assert!(back.as_bytes() == plain[path].as_slice(), "{path}");
+        } else {
+            assert!(*bytes == plain[path], "{path} changed");
+        }
+    }
+    assert!(incident_pages > 0);
 }

@@ -480,7 +480,7 @@ impl<'a> PageKit<'a> {
         {
             return Ok(file);
         }
-        let html = if theme.has_builtin_templates() {
+        let html = if theme.renders_compiled(template) {
             page.render_compiled(&self.site_ctx)
         } else {
             theme.render(template, &self.site_ctx, page)?

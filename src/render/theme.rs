@@ -119,9 +119,9 @@ fn fingerprint_of(sources: &BTreeMap<String, Source>, statics: &BTreeMap<String,
 #[derive(Debug)]
 pub struct Theme {
     tera: Tera,
-    /// Every template is the built-in one, so pages may use their compiled twins
-    /// (`render::compiled`) instead of Tera.
-    builtin_templates: bool,
+    /// The templates that are the built-in theme's own, unchanged: pages made only of
+    /// them may render with their compiled twins (`render::compiled`) instead of Tera.
+    builtin: BTreeSet<&'static str>,
     sources: BTreeMap<String, Source>,
     statics: BTreeMap<String, Vec<u8>>,
 }
@@ -272,28 +272,35 @@ impl Theme {
                 ),
             ]);
         }
-        let builtin_templates = sources.len() == DEFAULT_TEMPLATES.len()
-            && DEFAULT_TEMPLATES
-                .iter()
-                .all(|(name, text)| sources.get(*name).is_some_and(|s| s.text == *text));
+        let builtin = DEFAULT_TEMPLATES
+            .iter()
+            .filter(|(name, text)| sources.get(*name).is_some_and(|s| s.text == *text))
+            .map(|(name, _)| *name)
+            .collect();
         Ok(Theme {
             tera,
-            builtin_templates,
+            builtin,
             sources,
             statics,
         })
     }
 
-    /// True when every template is the built-in theme's own: pages can then render
-    /// with the compiled templates, which give the same bytes much faster.
-    pub fn has_builtin_templates(&self) -> bool {
-        self.builtin_templates
+    /// True when a page template and everything it uses are the built-in theme's own:
+    /// the page can then render with the compiled templates, which give the same bytes
+    /// much faster. A site overriding `incident.html` keeps the other pages compiled;
+    /// one overriding `base.html` or `macros.html` renders every page with Tera.
+    pub fn renders_compiled(&self, template: &str) -> bool {
+        // Every built-in page template extends `base.html` and may import `macros.html`,
+        // and uses no other template (a test checks).
+        [template, "base.html", "macros.html"]
+            .iter()
+            .all(|t| self.builtin.contains(t))
     }
 
     /// The same theme rendering every page with Tera, even the built-in templates:
     /// for checking that the compiled templates give the same bytes.
     pub fn tera_only(mut self) -> Theme {
-        self.builtin_templates = false;
+        self.builtin.clear();
         self
     }
 
@@ -823,17 +830,33 @@ mod tests {
     fn builtin_theme_compiles() {
         let theme = Theme::builtin().expect("default theme compiles");
         assert!(theme.has_template("index.html"));
-        assert!(theme.has_builtin_templates());
-        assert!(
-            !Theme::builtin()
-                .unwrap()
-                .tera_only()
-                .has_builtin_templates()
-        );
+        for (name, _) in DEFAULT_TEMPLATES {
+            assert!(theme.renders_compiled(name), "{name}");
+        }
+        let tera = Theme::builtin().unwrap().tera_only();
+        assert!(!tera.renders_compiled("index.html"));
         let files = theme.static_files();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["favicon.svg", "style.css"]);
         assert_eq!(theme.asset_version("style.css").map(|v| v.len()), Some(8));
+    }
+
+    #[test]
+    fn builtin_pages_use_no_template_but_base_and_macros() {
+        // `renders_compiled` relies on it: a page is compiled only when it and these two
+        // are unchanged.
+        for (name, text) in DEFAULT_TEMPLATES {
+            for tag in ["{% extends", "{% import", "{% include"] {
+                for (i, _) in text.match_indices(tag) {
+                    let rest = &text[i + tag.len()..];
+                    let used = rest.split('"').nth(1).unwrap_or("");
+                    assert!(
+                        used == "base.html" || used == "macros.html",
+                        "{name} uses {used}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
@@ -846,8 +869,9 @@ mod tests {
         ]);
         let theme = Theme::load(dir.path(), "default").expect("loads");
         assert_eq!(theme.template_path("404.html"), Some("templates/404.html"));
-        // One overridden template and every page renders with Tera.
-        assert!(!theme.has_builtin_templates());
+        // The overridden page renders with Tera, the others stay compiled.
+        assert!(!theme.renders_compiled("404.html"));
+        assert!(theme.renders_compiled("incident.html"));
         assert_eq!(
             theme.template_path("index.html"),
             Some("themes/default/templates/index.html")
