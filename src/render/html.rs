@@ -465,10 +465,11 @@ impl<'a> PageKit<'a> {
         path: &str,
         page: &(impl Serialize + CompiledPage),
     ) -> Result<OutputFile, Diagnostic> {
-        // With a cache, a page whose context is what it was last build is reused:
-        // serialising the context costs far less than rendering the template with Tera
-        // (and about as much as a compiled one, so it is no loss there).
-        let key = self.cache.and_then(|(_, shared)| {
+        // With a cache, a page rendered with Tera whose context is what it was last build
+        // is reused: serialising the context costs far less than rendering the template.
+        // A compiled page renders faster than its context serialises: it is not cached.
+        let compiled = theme.renders_compiled(template);
+        let key = self.cache.filter(|_| !compiled).and_then(|(_, shared)| {
             use std::hash::{Hash, Hasher};
             let ctx = serde_json::to_vec(page).ok()?;
             let mut h = std::hash::DefaultHasher::new();
@@ -480,7 +481,7 @@ impl<'a> PageKit<'a> {
         {
             return Ok(file);
         }
-        let html = if theme.renders_compiled(template) {
+        let html = if compiled {
             page.render_compiled(&self.site_ctx)
         } else {
             theme.render(template, &self.site_ctx, page)?
@@ -777,7 +778,8 @@ fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFil
 /// Rendered incident pages kept between rebuilds (`statusgen serve`): an incident page
 /// depends only on its incident, the configuration, the theme and "now", so a page whose
 /// key is unchanged is reused instead of rendered again.
-/// Other pages are reused when their template context is unchanged.
+/// Other pages rendered with Tera (overridden templates) are reused when their template
+/// context is unchanged.
 #[derive(Debug, Default)]
 pub struct PageCache {
     /// By incident slug, keyed on the incident itself (so its Markdown is not rendered).
