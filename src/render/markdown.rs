@@ -102,39 +102,73 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
-    // Column alignment comes out as inline style, which the sanitiser removes;
-    // keep it as a class the theme styles.
-    let raw = if raw.contains(r#" style="text-align: "#) {
-        raw.replace(r#" style="text-align: left""#, r#" class="align-left""#)
-            .replace(r#" style="text-align: center""#, r#" class="align-center""#)
-            .replace(r#" style="text-align: right""#, r#" class="align-right""#)
-    } else {
-        raw
-    };
     let html = if has_raw_html {
-        SANITIZER.clean(&raw).to_string()
+        // Column alignment comes out as inline style, which the sanitiser removes;
+        // keep it as a class the theme styles.
+        let raw = if raw.contains(r#" style="text-align: "#) {
+            raw.replace(r#" style="text-align: left""#, r#" class="align-left""#)
+                .replace(r#" style="text-align: center""#, r#" class="align-center""#)
+                .replace(r#" style="text-align: right""#, r#" class="align-right""#)
+        } else {
+            raw
+        };
+        valid_html(decorate(&SANITIZER.clean(&raw).to_string()))
     } else {
-        raw
+        decorate(&raw)
     };
-    // Wide tables and code scroll sideways on phones; a scrollable region must be
-    // reachable by keyboard (WCAG 2.1.1). After sanitising, every `<table>`/`<pre>` left
-    // is a real tag: text that spelled them is escaped by then.
-    let mut html = html;
-    if html.contains("<table>") {
-        html = html
-            .replace(
-                "<table>",
-                r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>"#,
-            )
-            .replace("</table>", "</table></div>");
-    }
-    if html.contains("<pre>") {
-        html = html.replace("<pre>", r#"<pre tabindex="0">"#);
-    }
-    if has_raw_html {
-        html = valid_html(html);
-    }
     RenderedMarkdown { html, headings }
+}
+
+/// The theme's hooks on the HTML of a body, in one pass: wide tables and code scroll
+/// sideways on phones, and a scrollable region must be reachable by keyboard (WCAG
+/// 2.1.1); table cells' alignment becomes a class instead of inline style. Every `<`
+/// left in sanitised or pulldown-cmark HTML starts a real tag: text that spelled one is
+/// escaped by then.
+fn decorate(html: &str) -> String {
+    const HOOKS: &[(&str, &str)] = &[
+        (
+            "<table>",
+            r#"<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>"#,
+        ),
+        ("</table>", "</table></div>"),
+        ("<pre>", r#"<pre tabindex="0">"#),
+        (
+            r#"<th style="text-align: left">"#,
+            r#"<th class="align-left">"#,
+        ),
+        (
+            r#"<th style="text-align: center">"#,
+            r#"<th class="align-center">"#,
+        ),
+        (
+            r#"<th style="text-align: right">"#,
+            r#"<th class="align-right">"#,
+        ),
+        (
+            r#"<td style="text-align: left">"#,
+            r#"<td class="align-left">"#,
+        ),
+        (
+            r#"<td style="text-align: center">"#,
+            r#"<td class="align-center">"#,
+        ),
+        (
+            r#"<td style="text-align: right">"#,
+            r#"<td class="align-right">"#,
+        ),
+    ];
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut copied = 0;
+    for (i, _) in html.match_indices('<') {
+        let rest = &html[i..];
+        if let Some((from, to)) = HOOKS.iter().find(|(from, _)| rest.starts_with(from)) {
+            out.push_str(&html[copied..i]);
+            out.push_str(to);
+            copied = i + from.len();
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 /// What the sanitiser leaves can still be invalid HTML: a link whose unsafe target was

@@ -171,16 +171,13 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
     use chrono_tz::OffsetName;
     // Built by hand rather than with `format`: every page shows many times and
     // strftime parsing was a visible share of a large build.
+    use std::fmt::Write;
     let local = t.with_timezone(&tz);
     let abbr = local.offset().abbreviation().unwrap_or("");
     let secs = local.offset().fix().local_minus_utc();
-    let sign = if secs < 0 { '-' } else { '+' };
-    let offset = format!(
-        "{sign}{:02}:{:02}",
-        secs.abs() / 3600,
-        secs.abs() % 3600 / 60
-    );
-    let base = format!(
+    let mut out = String::with_capacity(40);
+    let _ = write!(
+        out,
         "{} {} {}, {:02}:{:02}",
         local.day(),
         MONTHS[local.month0() as usize],
@@ -189,13 +186,22 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
         local.minute()
     );
     // Zones without a letter abbreviation print "+03"; UTC needs no offset.
-    if abbr == "UTC" && offset == "+00:00" {
-        format!("{base} UTC")
-    } else if abbr.starts_with(['+', '-']) || abbr.is_empty() {
-        format!("{base} (UTC{offset})")
-    } else {
-        format!("{base} {abbr} (UTC{offset})")
+    if abbr == "UTC" && secs == 0 {
+        out.push_str(" UTC");
+        return out;
     }
+    if !(abbr.starts_with(['+', '-']) || abbr.is_empty()) {
+        out.push(' ');
+        out.push_str(abbr);
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let _ = write!(
+        out,
+        " (UTC{sign}{:02}:{:02})",
+        secs.abs() / 3600,
+        secs.abs() % 3600 / 60
+    );
+    out
 }
 
 /// English month abbreviations, as `%b` prints them.
