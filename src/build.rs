@@ -174,7 +174,8 @@ pub fn build(
     let Some(site) = loaded.site else {
         return Err(BuildError::Content(loaded.diagnostics));
     };
-    let theme = Theme::load(&site.root, &site.config.theme).map_err(BuildError::Content)?;
+    let theme = timed("theme", || Theme::load(&site.root, &site.config.theme))
+        .map_err(BuildError::Content)?;
     let staging = crate::output::Staging::create(root, output).map_err(BuildError::Output)?;
     // On a render error `staging` is dropped, which removes it.
     let files = timed("render", || render_into(&site, now, &theme, &staging))

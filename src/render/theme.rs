@@ -118,7 +118,8 @@ fn fingerprint_of(sources: &BTreeMap<String, Source>, statics: &BTreeMap<String,
 /// A compiled theme: templates and static assets.
 #[derive(Debug)]
 pub struct Theme {
-    tera: Tera,
+    /// Built when first needed if every template is built in (see `compile`).
+    tera: std::sync::OnceLock<Result<Tera, Vec<Diagnostic>>>,
     /// The templates that are the built-in theme's own, unchanged: pages made only of
     /// them may render with their compiled twins (`render::compiled`) instead of Tera.
     builtin: BTreeSet<&'static str>,
@@ -233,55 +234,33 @@ impl Theme {
         sources: BTreeMap<String, Source>,
         statics: BTreeMap<String, Vec<u8>>,
     ) -> Result<Theme, Vec<Diagnostic>> {
-        let mut diags = Vec::new();
-        let mut parsed = Vec::new();
-        for (name, src) in &sources {
-            match tera::Template::new(name, None, &src.text) {
-                Ok(t) => parsed.push(t),
-                Err(e) => diags.push(parse_diagnostic(src, &e)),
-            }
-        }
-        for t in &parsed {
-            check_names(&t.ast, &sources[&t.name], &mut diags);
-        }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        // Tera's default escaper also turns `/` into `&#x2F;`, which is valid but
-        // makes every URL unreadable in the source; `/` is harmless in both contexts.
-        tera.set_escape_fn(escape_html);
-        // The templates are already parsed (above, for per-file diagnostics): hand them
-        // over instead of having Tera parse every one again.
-        for t in parsed {
-            tera.templates.insert(t.name.clone(), t);
-        }
-        let linked = tera
-            .build_inheritance_chains()
-            .and_then(|()| tera.check_macro_files());
-        if let Err(e) = linked {
-            let chain = error_chain(&e);
-            let file = blamed_template(&chain, &sources)
-                .map(|s| s.path.clone())
-                .unwrap_or_else(|| "templates".into());
-            return Err(vec![
-                Diagnostic::error(file, 0, 0, chain).with_help(
-                    "check `{% extends %}`, `{% include %}` and `{% import %}`: every template they name must exist",
-                ),
-            ]);
-        }
-        let builtin = DEFAULT_TEMPLATES
+        let builtin: BTreeSet<&'static str> = DEFAULT_TEMPLATES
             .iter()
             .filter(|(name, text)| sources.get(*name).is_some_and(|s| s.text == *text))
             .map(|(name, _)| *name)
             .collect();
+        // The built-in templates alone render compiled; their Tera form is only built if
+        // a page asks for it (`tera_only`). Any site template is checked now, so a broken
+        // one is reported before anything renders.
+        let tera = std::sync::OnceLock::new();
+        if builtin.len() != sources.len() {
+            let _ = tera.set(Ok(build_tera(&sources)?));
+        }
         Ok(Theme {
             tera,
             builtin,
             sources,
             statics,
+        })
+    }
+
+    fn tera(&self) -> Result<&Tera, Diagnostic> {
+        // Only the built-in templates are built lazily, and they compile (tested).
+        let built = self.tera.get_or_init(|| build_tera(&self.sources));
+        built.as_ref().map_err(|diags| {
+            diags.first().cloned().unwrap_or_else(|| {
+                Diagnostic::error("templates", 0, 0, "the theme's templates do not compile")
+            })
         })
     }
 
@@ -344,7 +323,7 @@ impl Theme {
         let mut ctx = Context::new();
         ctx.insert("site", site);
         ctx.insert("page", page);
-        self.tera
+        self.tera()?
             .render(template, &ctx)
             .map_err(|e| self.render_diagnostic(template, &e))
     }
@@ -358,7 +337,9 @@ impl Theme {
             .or_else(|| between(&chain, "Function '", "'"))
             .or_else(|| between(&chain, "Test '", "'"));
         let mut chain_names = vec![template.to_string()];
-        if let Ok(t) = self.tera.get_template(template) {
+        if let Some(Ok(tera)) = self.tera.get()
+            && let Ok(t) = tera.get_template(template)
+        {
             chain_names.extend(t.parents.iter().cloned());
         }
         chain_names.extend(self.sources.keys().cloned());
@@ -541,6 +522,50 @@ fn path_has_symlink(root: &Path, path: &Path) -> bool {
         }
     }
     false
+}
+
+/// Parses and links the theme's templates for Tera, with a diagnostic per problem.
+fn build_tera(sources: &BTreeMap<String, Source>) -> Result<Tera, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut parsed = Vec::new();
+    for (name, src) in sources {
+        match tera::Template::new(name, None, &src.text) {
+            Ok(t) => parsed.push(t),
+            Err(e) => diags.push(parse_diagnostic(src, &e)),
+        }
+    }
+    for t in &parsed {
+        check_names(&t.ast, &sources[&t.name], &mut diags);
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default escaper also turns `/` into `&#x2F;`, which is valid but
+    // makes every URL unreadable in the source; `/` is harmless in both contexts.
+    tera.set_escape_fn(escape_html);
+    // The templates are already parsed (above, for per-file diagnostics): hand them
+    // over instead of having Tera parse every one again.
+    for t in parsed {
+        tera.templates.insert(t.name.clone(), t);
+    }
+    let linked = tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files());
+    if let Err(e) = linked {
+        let chain = error_chain(&e);
+        let file = blamed_template(&chain, sources)
+            .map(|s| s.path.clone())
+            .unwrap_or_else(|| "templates".into());
+        return Err(vec![
+            Diagnostic::error(file, 0, 0, chain).with_help(
+                "check `{% extends %}`, `{% include %}` and `{% import %}`: every template they name must exist",
+            ),
+        ]);
+    }
+    Ok(tera)
 }
 
 /// Escapes for HTML text and quoted attributes (and XML); the one escaper of the crate,
@@ -835,6 +860,9 @@ mod tests {
         }
         let tera = Theme::builtin().unwrap().tera_only();
         assert!(!tera.renders_compiled("index.html"));
+        // Built only when a page needs it: it must then compile.
+        assert!(tera.tera.get().is_none());
+        assert!(tera.tera().is_ok());
         let files = theme.static_files();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["favicon.svg", "style.css"]);
