@@ -9,6 +9,7 @@ use std::io;
 use chrono::{DateTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::BytesText;
+use rayon::prelude::*;
 
 use crate::model::level::{MaintenanceStatus, UpdateStatus};
 use crate::model::status::maintenance_status;
@@ -377,12 +378,17 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
             shown[n] = true;
         }
     }
-    for (e, _) in all.iter_mut().zip(&shown).filter(|(_, s)| **s) {
-        e.content = match e.source {
-            Source::Incident(n) => incident_content(site, &e.url, &site.incidents[n], now),
-            Source::Maintenance(n) => maintenance_content(site, &e.url, &site.maintenance[n], now),
-        };
-    }
+    all.par_iter_mut()
+        .zip(shown.par_iter())
+        .filter(|(_, s)| **s)
+        .for_each(|(e, _)| {
+            e.content = match e.source {
+                Source::Incident(n) => incident_content(site, &e.url, &site.incidents[n], now),
+                Source::Maintenance(n) => {
+                    maintenance_content(site, &e.url, &site.maintenance[n], now)
+                }
+            };
+        });
     let mut channels = vec![Channel {
         title: site.config.title.clone(),
         description: if site.config.description.trim().is_empty() {
@@ -407,15 +413,13 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
                 .collect(),
         });
     }
-    let mut files = Vec::with_capacity(channels.len() * 2);
-    for ch in &channels {
-        // Writing to a Vec cannot fail; an error here would be a bug in the writer,
-        // and a missing feed is better than a panic on user data.
-        if let Ok(pair) = channel_files(site, &urls, ch, now) {
-            files.extend(pair);
-        }
-    }
-    files
+    // Writing to a Vec cannot fail; an error here would be a bug in the writer, and a
+    // missing feed is better than a panic on user data.
+    channels
+        .par_iter()
+        .filter_map(|ch| channel_files(site, &urls, ch, now).ok())
+        .flat_map_iter(|pair| pair)
+        .collect()
 }
 
 #[cfg(test)]

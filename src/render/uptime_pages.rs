@@ -490,8 +490,9 @@ pub fn uptime_page(
         canonical: kit.urls.absolute("uptime/"),
         nav: "uptime",
         draft: false,
+        // Tens of thousands of calendar days on a long history: one component per task.
         components: figures
-            .iter()
+            .par_iter()
             .map(|f| component_uptime(kit, f, spans.get(&f.id).unwrap_or(&empty), true))
             .collect(),
         metrics: metrics_ctx(kit, metrics),
