@@ -4,7 +4,9 @@
 //! (so an installed `statusgen` works anywhere), then `themes/<name>/` of the site,
 //! then the site's own `templates/` and `static/`. Templates are compiled once per
 //! build and checked before any page is rendered, so a broken override is reported
-//! with its file and line instead of failing halfway through the site.
+//! with its file and line instead of failing halfway through the site. Pages made only
+//! of unchanged built-in templates render with their compiled twins instead
+//! (`render::compiled`); Tera then never needs to parse the built-in templates at all.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
