@@ -6,6 +6,7 @@
 //! Templates only lay things out, so a site's override cannot get the logic wrong.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -227,10 +228,10 @@ pub struct IndexPage {
     pub draft: bool,
     pub banner: Banner,
     pub sections: Vec<ComponentSection>,
-    pub active_incidents: Vec<IncidentCard>,
+    pub active_incidents: Vec<Arc<IncidentCard>>,
     pub maintenance_active: Vec<MaintenanceCard>,
     pub maintenance_upcoming: Vec<MaintenanceCard>,
-    pub recent_incidents: Vec<IncidentCard>,
+    pub recent_incidents: Vec<Arc<IncidentCard>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,7 +250,7 @@ pub struct IncidentPage {
     pub canonical: String,
     pub nav: &'static str,
     pub draft: bool,
-    pub incident: IncidentCard,
+    pub incident: Arc<IncidentCard>,
     pub template: &'static str,
     pub detected: TimeCtx,
     pub time_to_detect: String,
@@ -271,7 +272,7 @@ pub struct MonthGroup {
     pub label: String,
     /// "2026-03"
     pub key: String,
-    pub incidents: Vec<IncidentCard>,
+    pub incidents: Vec<Arc<IncidentCard>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -348,6 +349,9 @@ pub struct PageKit<'a> {
     pub site_ctx: SiteCtx,
     /// Pages of earlier builds, and the hash of what every page shares (config, theme, now).
     cache: Option<(&'a PageCache, u64)>,
+    /// Every incident's card by slug, built once: an incident is listed on its own page,
+    /// a history page and each of its components' pages.
+    cards: HashMap<&'a str, Arc<IncidentCard>>,
 }
 
 impl<'a> PageKit<'a> {
@@ -384,6 +388,7 @@ impl<'a> PageKit<'a> {
             now,
             site_ctx,
             cache: None,
+            cards: HashMap::new(),
         }
     }
 
@@ -407,7 +412,15 @@ impl<'a> PageKit<'a> {
         }
     }
 
-    pub fn incident_card(&self, i: &Incident) -> IncidentCard {
+    /// The card of an incident, as lists and its page show it.
+    pub fn incident_card(&self, i: &Incident) -> Arc<IncidentCard> {
+        match self.cards.get(i.slug.as_str()) {
+            Some(card) => Arc::clone(card),
+            None => Arc::new(self.make_card(i)),
+        }
+    }
+
+    fn make_card(&self, i: &Incident) -> IncidentCard {
         IncidentCard {
             slug: i.slug.clone(),
             title: i.title.clone(),
@@ -526,6 +539,10 @@ pub fn render_pages(
     kit.cache = cache;
     let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
+    kit.cards = incidents
+        .par_iter()
+        .map(|i| (i.slug.as_str(), Arc::new(kit.make_card(i))))
+        .collect();
     let by_component = uptime_pages::incidents_by_component(&site.config.components, &incidents);
     let spans: BTreeMap<String, Spans> = by_component
         .iter()
@@ -681,12 +698,12 @@ fn index_page(
         }
     }
 
-    let active_incidents: Vec<IncidentCard> = incidents
+    let active_incidents: Vec<Arc<IncidentCard>> = incidents
         .iter()
         .filter(|i| status::incident_active(i, now))
         .map(|i| kit.incident_card(i))
         .collect();
-    let recent_incidents: Vec<IncidentCard> = incidents
+    let recent_incidents: Vec<Arc<IncidentCard>> = incidents
         .iter()
         .filter(|i| !status::incident_active(i, now) && i.started <= now)
         .take(RECENT_ON_INDEX)

@@ -524,7 +524,7 @@ pub struct ComponentPage {
     pub badge_url: String,
     pub badge_absolute: String,
     pub total_incidents: usize,
-    pub incidents: Vec<IncidentCard>,
+    pub incidents: Vec<std::sync::Arc<IncidentCard>>,
     /// Newest first; on the first page only.
     pub maintenance: Vec<MaintenanceCard>,
     pub page_number: usize,
