@@ -35,6 +35,8 @@ pub struct Reader<'a> {
     /// Where the lines of `text` start, built on the first position asked for (every
     /// update and action records its line, so scanning from the top each time adds up).
     lines: std::cell::OnceCell<Vec<usize>>,
+    /// Where the parsed TOML text ends in `text` (all of it until `parse` says).
+    toml_end: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -53,17 +55,22 @@ impl<'a> Reader<'a> {
             diags,
             syntax_errors: Vec::new(),
             lines: std::cell::OnceCell::new(),
+            toml_end: usize::MAX,
         }
     }
 
     pub fn position(&self, span: &Range<usize>) -> (usize, usize) {
-        let lines = self.lines.get_or_init(|| line_starts(self.text));
+        // Positions fall in the TOML text: only its lines are indexed, not the body's.
+        let lines = self
+            .lines
+            .get_or_init(|| line_starts(&self.text[..self.toml_end.min(self.text.len())]));
         let offset = (self.base + span.start).min(self.text.len());
-        // The line holding `offset`, then columns counted from its start as `line_col` does.
+        // The last indexed line start at or before `offset`, then counted on from there
+        // as `line_col` counts.
         let line = lines.partition_point(|&start| start <= offset);
         let start = lines[line - 1];
-        let (_, col) = line_col(&self.text[start..], offset - start);
-        (line, col)
+        let (more, col) = line_col(&self.text[start..], offset - start);
+        (line + more - 1, col)
     }
 
     pub fn error(
@@ -86,6 +93,7 @@ impl<'a> Reader<'a> {
 
     /// Parses TOML text; a syntax error is reported with its position.
     pub fn parse(&mut self, toml_text: &'a str) -> Option<Spanned<DeTable<'a>>> {
+        self.toml_end = self.base + toml_text.len();
         // Recover past syntax errors so the rest of the file is still checked.
         let (table, errors) = DeTable::parse_recoverable(toml_text);
         for e in &errors {
@@ -447,10 +455,15 @@ mod tests {
 
     #[test]
     fn positions_match_line_col_everywhere() {
-        let text = "+++\r\ntitle = \"Störung 障害\"\n\n[[updates]]\nmessage = \"x\"\r\n+++\n";
+        let text = "+++\r\ntitle = \"Störung 障害\"\n\n[[updates]]\nmessage = \"x\"\r\n+++\n## Body\n\nü\n";
+        let toml_end = text.find("+++\n").unwrap();
         let mut diags = Vec::new();
-        for base in [0, 5] {
-            let r = Reader::new("f.md", text, base, Tz::UTC, &mut diags);
+        for (base, parsed) in [(0, false), (5, false), (5, true)] {
+            let mut r = Reader::new("f.md", text, base, Tz::UTC, &mut diags);
+            if parsed {
+                // Only the TOML's lines are indexed then; the body's are still counted.
+                assert!(r.parse(&text[base..toml_end]).is_some());
+            }
             for start in 0..=text.len() + 3 {
                 let span = start.saturating_sub(base)..start.saturating_sub(base);
                 let expected = line_col(text, (base + span.start).min(text.len()));
