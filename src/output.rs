@@ -184,12 +184,16 @@ impl Staging {
         if let Some(e) = error {
             return Err(e);
         }
-        stage(&self.dir, files)?;
+        files.par_iter().try_for_each(|f| self.write(f))?;
+        let marker = self.dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
         swap(&self.dir, &self.out, &self.old)?;
         self.done = true;
         Ok(files.len() + *self.taken.get_mut())
     }
 
+    /// Writes one file, creating its folder on first use (files are written from many
+    /// threads at once; `create_dir_all` copes with a folder made meanwhile).
     fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
         let p = self.dir.join(safe_rel(&file.path)?);
         if let Some(parent) = p.parent()
@@ -226,50 +230,6 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-/// Writes `files` into the staging folder, some of whose folders may exist already.
-fn stage(staging: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    let mut rels = Vec::with_capacity(files.len());
-    for f in files {
-        let rel = safe_rel(&f.path)?;
-        for d in rel.ancestors().skip(1) {
-            if d.as_os_str().is_empty() || !dirs.insert(d.to_path_buf()) {
-                break;
-            }
-        }
-        rels.push(rel);
-    }
-    // Folders level by level, each level in parallel: with thousands of incident
-    // folders, creating them one by one is a large share of the write.
-    let mut by_depth: Vec<Vec<&PathBuf>> = Vec::new();
-    for d in &dirs {
-        let depth = d.components().count();
-        if by_depth.len() < depth {
-            by_depth.resize_with(depth, Vec::new);
-        }
-        by_depth[depth - 1].push(d);
-    }
-    for level in &by_depth {
-        level.par_iter().try_for_each(|d| {
-            let p = staging.join(d);
-            match std::fs::create_dir(&p) {
-                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(io(&p)(e)),
-                _ => Ok(()),
-            }
-        })?;
-    }
-    files
-        .par_iter()
-        .zip(rels.par_iter())
-        .try_for_each(|(f, rel)| {
-            let p = staging.join(rel);
-            let mut file = std::fs::File::create(&p).map_err(io(&p))?;
-            file.write_all(&f.bytes).map_err(io(&p))
-        })?;
-    let marker = staging.join(MARKER);
-    std::fs::write(&marker, MARKER_TEXT).map_err(io(&marker))
 }
 
 /// Removes a folder statusgen wrote, in parallel. Symlinks inside are removed, never followed.

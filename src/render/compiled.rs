@@ -34,12 +34,6 @@ pub trait Truthy {
     fn truthy(&self) -> bool;
 }
 
-impl Truthy for bool {
-    fn truthy(&self) -> bool {
-        *self
-    }
-}
-
 impl Truthy for String {
     fn truthy(&self) -> bool {
         !self.is_empty()
@@ -61,12 +55,6 @@ impl Truthy for Option<String> {
 /// What Tera prints for a string that may be missing: nothing.
 pub trait Text {
     fn text(&self) -> &str;
-}
-
-impl Text for String {
-    fn text(&self) -> &str {
-        self
-    }
 }
 
 impl Text for Option<String> {

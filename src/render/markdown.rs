@@ -102,16 +102,8 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
+    let raw = align_classes(raw);
     let html = if has_raw_html {
-        // Column alignment comes out as inline style, which the sanitiser removes;
-        // keep it as a class the theme styles.
-        let raw = if raw.contains(r#" style="text-align: "#) {
-            raw.replace(r#" style="text-align: left""#, r#" class="align-left""#)
-                .replace(r#" style="text-align: center""#, r#" class="align-center""#)
-                .replace(r#" style="text-align: right""#, r#" class="align-right""#)
-        } else {
-            raw
-        };
         valid_html(decorate(&SANITIZER.clean(&raw).to_string()))
     } else {
         decorate(&raw)
@@ -119,11 +111,21 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     RenderedMarkdown { html, headings }
 }
 
+/// Column alignment comes out of pulldown-cmark as inline style, which the sanitiser
+/// removes: keep it as a class the theme styles.
+fn align_classes(html: String) -> String {
+    if !html.contains(r#" style="text-align: "#) {
+        return html;
+    }
+    html.replace(r#" style="text-align: left""#, r#" class="align-left""#)
+        .replace(r#" style="text-align: center""#, r#" class="align-center""#)
+        .replace(r#" style="text-align: right""#, r#" class="align-right""#)
+}
+
 /// The theme's hooks on the HTML of a body, in one pass: wide tables and code scroll
 /// sideways on phones, and a scrollable region must be reachable by keyboard (WCAG
-/// 2.1.1); table cells' alignment becomes a class instead of inline style. Every `<`
-/// left in sanitised or pulldown-cmark HTML starts a real tag: text that spelled one is
-/// escaped by then.
+/// 2.1.1). Every `<` left in sanitised or pulldown-cmark HTML starts a real tag: text
+/// that spelled one is escaped by then.
 fn decorate(html: &str) -> String {
     const HOOKS: &[(&str, &str)] = &[
         (
@@ -132,30 +134,6 @@ fn decorate(html: &str) -> String {
         ),
         ("</table>", "</table></div>"),
         ("<pre>", r#"<pre tabindex="0">"#),
-        (
-            r#"<th style="text-align: left">"#,
-            r#"<th class="align-left">"#,
-        ),
-        (
-            r#"<th style="text-align: center">"#,
-            r#"<th class="align-center">"#,
-        ),
-        (
-            r#"<th style="text-align: right">"#,
-            r#"<th class="align-right">"#,
-        ),
-        (
-            r#"<td style="text-align: left">"#,
-            r#"<td class="align-left">"#,
-        ),
-        (
-            r#"<td style="text-align: center">"#,
-            r#"<td class="align-center">"#,
-        ),
-        (
-            r#"<td style="text-align: right">"#,
-            r#"<td class="align-right">"#,
-        ),
     ];
     let mut out = String::with_capacity(html.len() + 256);
     let mut copied = 0;
