@@ -126,7 +126,9 @@ impl Rebuilder {
         let files = timed("render", || {
             render_with_theme(&site, now, &theme, Some(&self.pages))
         })?;
-        Ok((site, files, loaded.diagnostics))
+        let mut warnings = loaded.diagnostics;
+        warnings.extend(now_warnings(&site, now));
+        Ok((site, files, warnings))
     }
 }
 
@@ -141,7 +143,9 @@ pub fn build_in_memory(
         return Err(loaded.diagnostics);
     };
     let files = timed("render", || render_site(&site, now))?;
-    Ok((site, files, loaded.diagnostics))
+    let mut warnings = loaded.diagnostics;
+    warnings.extend(now_warnings(&site, now));
+    Ok((site, files, warnings))
 }
 
 #[derive(Debug)]
@@ -181,13 +185,26 @@ pub fn build(
     let files = timed("render", || render_into(&site, now, &theme, &staging))
         .map_err(BuildError::Content)?;
     let written = timed("write", || staging.finish(&files)).map_err(BuildError::Output)?;
+    let mut warnings = loaded.diagnostics;
+    warnings.extend(now_warnings(&site, now));
     Ok(BuildSummary {
         incidents: site.incidents.len(),
         maintenance: site.maintenance.len(),
         files: written,
         output: output.to_path_buf(),
-        warnings: loaded.diagnostics,
+        warnings,
     })
+}
+
+/// What the build warns about that depends on "now": times in the future, which are
+/// published (as unresolved) but are usually a wrong UTC offset.
+pub fn now_warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = crate::validate::future_times(site, now)
+        .into_iter()
+        .map(|f| f.diag)
+        .collect();
+    crate::diag::sort(&mut out);
+    out
 }
 
 /// Runs a stage, printing its wall time to stderr when `STATUSGEN_TIMINGS` is set

@@ -268,7 +268,8 @@ fn build(a: BuildArgs) -> ExitCode {
         base_url: a.base_url,
     };
     match crate::build::build(&a.root, &output, &opts, now) {
-        Ok(s) => {
+        Ok(mut s) => {
+            crate::diag::rebase(&mut s.warnings, &a.root);
             report(&s.warnings);
             eprintln!(
                 "built {} incident(s) and {} maintenance window(s) into {} ({} files)",
@@ -279,7 +280,8 @@ fn build(a: BuildArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(crate::build::BuildError::Content(d)) => {
+        Err(crate::build::BuildError::Content(mut d)) => {
+            crate::diag::rebase(&mut d, &a.root);
             report(&d);
             eprintln!(
                 "build failed: nothing was written; {} is unchanged",
@@ -301,13 +303,14 @@ fn check(a: CheckArgs) -> ExitCode {
         Ok(n) => n,
         Err(e) => return usage_error(e),
     };
-    let r = check::check_site(
+    let mut r = check::check_site(
         &a.root,
         &CheckOptions {
             now,
             drafts: a.drafts,
         },
     );
+    crate::diag::rebase(r.findings.iter_mut().map(|f| &mut f.diag), &a.root);
     match a.format {
         Format::Text => report(&check::text_diagnostics(&r.findings)),
         Format::Json => r

@@ -97,6 +97,54 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A diagnostic with the id of the rule that produced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// E.g. `missing-section`; `config` / `content` / `render` for problems `build` also reports.
+    pub rule: &'static str,
+    pub diag: Diagnostic,
+}
+
+/// How the site root is reached from the current directory, `/`-separated: `None` for
+/// the current directory itself; an absolute path when the root lies elsewhere.
+pub fn root_from_cwd(root: &std::path::Path, cwd: Option<&std::path::Path>) -> Option<String> {
+    use std::path::Component;
+    let rel = match (root.is_absolute(), cwd) {
+        (true, Some(cwd)) => root.strip_prefix(cwd).unwrap_or(root),
+        _ => root,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::CurDir => {}
+            Component::RootDir => parts.push(String::new()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    match parts.as_slice() {
+        [] => None,
+        [only] if only.is_empty() => Some("/".into()),
+        _ => Some(parts.join("/")),
+    }
+}
+
+/// Rewrites the files of diagnostics, which are relative to the site root, to be
+/// relative to the current directory, so `--root site` reports `site/content/…`: what an
+/// editor, a terminal and GitHub's annotations (paths from the repository root) can open.
+/// Pseudo-files such as `--base-url` are left alone.
+pub fn rebase<'a>(diags: impl IntoIterator<Item = &'a mut Diagnostic>, root: &std::path::Path) {
+    let cwd = std::env::current_dir().ok();
+    let Some(prefix) = root_from_cwd(root, cwd.as_deref()) else {
+        return;
+    };
+    let prefix = prefix.trim_end_matches('/');
+    for d in diags {
+        if !d.file.is_empty() && !d.file.starts_with('-') {
+            d.file = format!("{prefix}/{}", d.file);
+        }
+    }
+}
+
 /// Sorts diagnostics by file, line, column so reports are stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
@@ -129,6 +177,30 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/incidents/a.md:3:10: error: unknown field `titel`\n  help: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn root_is_given_from_the_current_directory() {
+        use std::path::Path;
+        let cwd = Some(Path::new("/repo"));
+        assert_eq!(root_from_cwd(Path::new("."), cwd), None);
+        assert_eq!(
+            root_from_cwd(Path::new("./site/"), cwd),
+            Some("site".into())
+        );
+        assert_eq!(
+            root_from_cwd(Path::new("/repo/status/site"), cwd),
+            Some("status/site".into())
+        );
+        assert_eq!(root_from_cwd(Path::new("/repo"), cwd), None);
+        assert_eq!(
+            root_from_cwd(Path::new("/elsewhere/site"), cwd),
+            Some("/elsewhere/site".into())
+        );
+        assert_eq!(
+            root_from_cwd(Path::new("../site"), cwd),
+            Some("../site".into())
         );
     }
 

@@ -11,3 +11,4 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod validate;

@@ -77,7 +77,14 @@ pub struct Incident {
     pub severity: Option<String>,
     pub started: DateTime<Utc>,
     pub detected: DateTime<Utc>,
+    /// When impact ended: the `resolved` line, else the time of the newest update when
+    /// that update says `resolved` (see [`Incident::resolved_from_update`]); `None` while
+    /// ongoing. Derived once, by the loader, so every output reads the same value.
     pub resolved: Option<DateTime<Utc>>,
+    /// True when `resolved` was not written and comes from the newest update.
+    pub resolved_from_update: bool,
+    /// Where the front matter's keys are, for messages.
+    pub lines: IncidentLines,
     pub template: TemplateKind,
     pub cause: Option<String>,
     pub draft: bool,
@@ -90,6 +97,15 @@ pub struct Incident {
     pub body: String,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
+}
+
+/// 1-based lines of an incident's front-matter keys; 0 where the key is absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct IncidentLines {
+    pub impact: usize,
+    pub started: usize,
+    pub detected: usize,
+    pub resolved: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -232,6 +248,8 @@ impl Incident {
             started,
             detected: started,
             resolved,
+            resolved_from_update: false,
+            lines: IncidentLines::default(),
             template: TemplateKind::Incident,
             cause: None,
             draft: false,

@@ -95,6 +95,7 @@ pub fn check_site(root: &Path, opts: &CheckOptions) -> CheckReport {
         }));
     }
     findings.extend(lint_site(&site, opts.now));
+    findings.extend(crate::validate::site(&site, opts.now));
     findings.sort_by(|a, b| {
         (
             &a.diag.file,

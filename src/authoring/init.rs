@@ -27,7 +27,8 @@ pub struct Planned {
 pub const WORKFLOW_PATH: &str = ".github/workflows/status-page.yml";
 
 fn site_toml(today: NaiveDate) -> String {
-    let since = today - Duration::days(90);
+    // A new site has measured nothing before today: no uptime is claimed for earlier days.
+    let since = today;
     format!(
         r#"# statusgen site configuration. Every option is listed; the commented values are the defaults.
 
@@ -58,13 +59,14 @@ name = "Public API"
 group = "Core platform"       # optional; groups are shown in the order they first appear
 description = "REST and GraphQL endpoints"   # optional
 slo = 99.95                   # optional; falls back to [uptime].slo
-since = {since}             # optional: days before it show "no data"
+since = {since}             # optional: days before it show "no data" (set it to when you started watching)
 
 [[components]]
 id = "auth"
 name = "Authentication"
 group = "Core platform"
 description = "Login and single sign-on"
+since = {since}
 "#
     )
 }

@@ -9,13 +9,7 @@ use crate::authoring::variants;
 use crate::diag::Diagnostic;
 use crate::site::{Incident, Site};
 
-/// A diagnostic with the id of the rule that produced it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// E.g. `missing-section`; `config` / `content` / `render` for problems `build` also reports.
-    pub rule: &'static str,
-    pub diag: Diagnostic,
-}
+pub use crate::diag::Finding;
 
 /// Every lint rule, with what it checks, for `--help`, docs and tests.
 pub const RULES: &[(&str, &str)] = &[
@@ -52,6 +46,26 @@ pub const RULES: &[(&str, &str)] = &[
     (
         "timeline-order",
         "the times in a Timeline table go backwards",
+    ),
+    (
+        "no-components",
+        "an incident names no component (validate.rs)",
+    ),
+    (
+        "resolved-missing",
+        "the newest update says resolved but `resolved` is not written (validate.rs)",
+    ),
+    (
+        "resolved-not-final",
+        "`resolved` is written but the newest update does not say resolved (validate.rs)",
+    ),
+    (
+        "resolution-order",
+        "an update follows a `resolved` update (validate.rs)",
+    ),
+    (
+        "future-time",
+        "an incident or update time is more than 10 minutes after now (validate.rs)",
     ),
 ];
 

@@ -5,6 +5,8 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::render::markdown::content_marks;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     /// 1 for `#` … 6 for `######`.
@@ -40,19 +42,6 @@ enum Item {
     Content,
 }
 
-/// True when HTML is nothing but comments and whitespace.
-fn only_comments(html: &str) -> bool {
-    let mut rest = html.trim();
-    while let Some(after) = rest.strip_prefix("<!--") {
-        match after.find("-->") {
-            Some(end) => rest = after[end + 3..].trim_start(),
-            // An unclosed comment hides the rest of the block.
-            None => return true,
-        }
-    }
-    rest.is_empty()
-}
-
 /// Reads the body of a content file; `body_line` is the file line where it starts.
 pub fn outline(body: &str, body_line: usize) -> Outline {
     let line_of = |offset: usize| {
@@ -70,14 +59,19 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
     let mut timelines = Vec::new();
     let mut heading: Option<(u8, String, usize)> = None;
     let mut last_heading = String::new();
-    let mut html_block: Option<String> = None;
     // Table state: inside a timeline table, inside its head, the current row and cell.
     let mut table: Option<Vec<Row>> = None;
     let mut in_head = false;
     let mut row: Option<Row> = None;
     let mut cell = 0usize;
 
-    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
+    let events: Vec<_> = Parser::new_ext(body, opts).into_offset_iter().collect();
+    // What counts as written is the renderer's notion, so `check` and the page agree.
+    let marks = content_marks(events.iter().map(|(e, _)| e));
+    for ((event, range), shows) in events.into_iter().zip(marks) {
+        if shows {
+            items.push(Item::Content);
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level as u8, String::new(), line_of(range.start)));
@@ -89,42 +83,14 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
                     items.push(Item::Heading(level, text, line));
                 }
             }
-            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
-            Event::End(TagEnd::HtmlBlock) => {
-                if let Some(html) = html_block.take()
-                    && !only_comments(&html)
-                {
-                    items.push(Item::Content);
-                }
-            }
-            Event::Html(t) => match &mut html_block {
-                Some(b) => b.push_str(&t),
-                None if only_comments(&t) => {}
-                None => items.push(Item::Content),
-            },
-            Event::InlineHtml(t) if !only_comments(&t) && heading.is_none() => {
-                items.push(Item::Content);
-            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text, _)) = &mut heading {
                     text.push_str(&t);
-                } else {
-                    if !t.trim().is_empty() {
-                        items.push(Item::Content);
-                    }
-                    if let (Some(r), 1) = (&mut row, cell) {
-                        r.first_cell.push_str(&t);
-                    }
+                } else if let (Some(r), 1) = (&mut row, cell) {
+                    r.first_cell.push_str(&t);
                 }
             }
-            Event::InlineMath(_)
-            | Event::DisplayMath(_)
-            | Event::FootnoteReference(_)
-            | Event::TaskListMarker(_)
-            | Event::Rule
-            | Event::Start(Tag::Image { .. }) => items.push(Item::Content),
             Event::Start(Tag::Table(_)) => {
-                items.push(Item::Content);
                 if variants_timeline(&last_heading) {
                     table = Some(Vec::new());
                 }
@@ -183,10 +149,9 @@ fn variants_timeline(heading: &str) -> bool {
     crate::authoring::variants::normalize(heading).contains("timeline")
 }
 
-/// True when a post-mortem has not been written yet (see [`Outline::blank`]). Renderers
-/// may use it to leave out an empty post-mortem skeleton written by `statusgen new`.
+/// True when a post-mortem has not been written yet (see [`Outline::blank`]).
 pub fn is_blank(body: &str) -> bool {
-    outline(body, 1).blank
+    crate::render::markdown::is_blank(body)
 }
 
 #[cfg(test)]

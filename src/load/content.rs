@@ -1,6 +1,7 @@
 //! Incident and maintenance files: front matter into typed values, with every problem
 //! reported at its line.
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use toml::de::DeTable;
 
@@ -11,7 +12,7 @@ use crate::load::slug;
 use crate::model::level::{
     ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
-use crate::site::{Action, Affected, Config, Incident, Maintenance, Update};
+use crate::site::{Action, Affected, Config, Incident, IncidentLines, Maintenance, Update};
 
 const INCIDENT_KEYS: &[&str] = &[
     "title",
@@ -373,9 +374,18 @@ pub fn parse_incident(
         }
     }
 
+    let line_of = |key: &str| Reader::get(t, key).map_or(0, |v| r.position(&v.span()).0);
+    let lines = IncidentLines {
+        impact: line_of("impact"),
+        started: line_of("started"),
+        detected: line_of("detected"),
+        resolved: line_of("resolved"),
+    };
     if diags.len() > before {
         return None;
     }
+    let detected = detected.or(started)?;
+    let (resolved, resolved_from_update) = resolution(resolved, detected, &updates);
     Some(Incident {
         slug: slug?,
         source: input.rel.to_string(),
@@ -383,8 +393,10 @@ pub fn parse_incident(
         impact: impact?,
         severity,
         started: started?,
-        detected: detected.or(started)?,
+        detected,
         resolved,
+        resolved_from_update,
+        lines,
         template: template?,
         cause,
         draft,
@@ -394,6 +406,24 @@ pub fn parse_incident(
         body: s.body.to_string(),
         body_line: s.body_line,
     })
+}
+
+/// The one meaning of "resolved": the `resolved` line when written; else, when the newest
+/// update says `resolved`, that update's time (never before `detected`, so no duration
+/// is negative; `check` reports the update's own time). Returns the time and whether
+/// it came from the update. `updates` are oldest first.
+pub fn resolution(
+    written: Option<DateTime<Utc>>,
+    detected: DateTime<Utc>,
+    updates: &[Update],
+) -> (Option<DateTime<Utc>>, bool) {
+    if written.is_some() {
+        return (written, false);
+    }
+    match updates.last() {
+        Some(u) if u.status == UpdateStatus::Resolved => (Some(u.at.max(detected)), true),
+        _ => (None, false),
+    }
 }
 
 pub fn parse_maintenance(

@@ -229,6 +229,7 @@ pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCac
         parse_all(root, &incidents_dir(root), &mut diags, inc_cache, |f, d| {
             content::parse_incident(f, cfg, tz, d)
         });
+    walk::stray_markdown(root, &mut diags);
     let maint_cache = cache.map(|c| (&c.maintenance, config_hash));
     let mut maintenance: Vec<Maintenance> = parse_all(
         root,

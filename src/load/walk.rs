@@ -33,6 +33,46 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Markdown files below `dir` (which may be missing), sorted by relative path.
 pub fn markdown_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Found> {
+    markdown_files_except(root, dir, &[], diags)
+}
+
+/// Reports every Markdown file under `content/` that is in neither `incidents/` nor
+/// `maintenance/`: statusgen would not read it, and a misspelt folder
+/// (`content/incident/`) must not leave the page saying all is well.
+pub fn stray_markdown(root: &Path, diags: &mut Vec<Diagnostic>) {
+    let content = root.join("content");
+    let kinds = [
+        crate::load::incidents_dir(root),
+        crate::load::maintenance_dir(root),
+    ];
+    for f in markdown_files_except(root, &content, &kinds, diags) {
+        let near = f.rel.to_ascii_lowercase().contains("mainten");
+        let (first, second) = if near {
+            ("content/maintenance/", "content/incidents/")
+        } else {
+            ("content/incidents/", "content/maintenance/")
+        };
+        diags.push(
+            Diagnostic::error(
+                &f.rel,
+                1,
+                0,
+                "this file is outside content/incidents/ and content/maintenance/, so statusgen does not read it",
+            )
+            .with_help(format!(
+                "move it into {first} (or {second}); sub-folders of those are fine"
+            )),
+        );
+    }
+}
+
+/// [`markdown_files`], leaving out the folders in `skip` (and everything below them).
+fn markdown_files_except(
+    root: &Path,
+    dir: &Path,
+    skip: &[PathBuf],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Found> {
     let mut out = Vec::new();
     if !dir.exists() {
         return out;
@@ -110,7 +150,9 @@ pub fn markdown_files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> V
                 (ft.is_dir(), ft.is_file())
             };
             if is_dir {
-                stack.push(path);
+                if !skip.contains(&path) {
+                    stack.push(path);
+                }
             } else if is_file && name.to_ascii_lowercase().ends_with(".md") {
                 out.push(Found { path, rel });
             }

@@ -93,6 +93,17 @@ impl Impact {
             Impact::Minor | Impact::None => Level::DegradedPerformance,
         }
     }
+
+    /// What an unresolved incident naming no component does to the page's overall
+    /// status: `none` changes nothing.
+    pub fn overall_level(self) -> Option<Level> {
+        match self {
+            Impact::None => None,
+            Impact::Minor => Some(Level::DegradedPerformance),
+            Impact::Major => Some(Level::PartialOutage),
+            Impact::Critical => Some(Level::MajorOutage),
+        }
+    }
 }
 
 /// The status of one customer-facing incident update.

@@ -25,10 +25,17 @@ pub fn maintenance_active(m: &Maintenance, now: DateTime<Utc>) -> bool {
     maintenance_status(m, now) == MaintenanceStatus::InProgress
 }
 
-/// An incident counts as unresolved at `now` when it has started and has no
-/// resolution at or before `now`. Incidents dated in the future are not yet active.
+/// The resolution as of `now`: a resolution time after "now" has not happened yet.
+pub fn resolved_at(i: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    i.resolved.filter(|r| *r <= now)
+}
+
+/// An incident counts as unresolved at `now` unless it was resolved at or before `now`.
+/// One whose `started` lies after `now` counts too: it is published, so it is news, and
+/// a start in the future is almost always a wrong UTC offset written during the outage
+/// (`check` and `build` warn about it). Uptime still counts no time after `now`.
 pub fn incident_active(i: &Incident, now: DateTime<Utc>) -> bool {
-    i.started <= now && i.resolved.is_none_or(|r| r > now)
+    resolved_at(i, now).is_none()
 }
 
 /// The worst level among unresolved incidents naming the component; else
@@ -59,9 +66,25 @@ pub fn component_level(
     }
 }
 
-/// The page's overall status: the worst component level.
+/// The worst of some levels (a group's status).
 pub fn overall_level(levels: impl IntoIterator<Item = Level>) -> Level {
     levels.into_iter().max().unwrap_or(Level::Operational)
+}
+
+/// The page's overall status: the worst component level, and the impact of every
+/// unresolved incident that names no component (critical → major outage, major →
+/// partial outage, minor → degraded performance; `none` changes nothing), so an outage
+/// filed without components still shows.
+pub fn site_level(
+    component_levels: impl IntoIterator<Item = Level>,
+    incidents: &[Incident],
+    now: DateTime<Utc>,
+) -> Level {
+    let unattached = incidents
+        .iter()
+        .filter(|i| i.components.is_empty() && incident_active(i, now))
+        .filter_map(|i| i.impact.overall_level());
+    overall_level(component_levels.into_iter().chain(unattached))
 }
 
 /// The banner wording of an overall level.
@@ -77,7 +100,7 @@ pub fn overall_wording(level: Level) -> &'static str {
 
 /// Impact start to resolution, or to now while ongoing.
 pub fn incident_duration(i: &Incident, now: DateTime<Utc>) -> Duration {
-    let end = i.resolved.unwrap_or(now);
+    let end = resolved_at(i, now).unwrap_or(now);
     (end - i.started).max(Duration::zero())
 }
 
@@ -86,9 +109,9 @@ pub fn time_to_detect(i: &Incident) -> Duration {
     i.detected - i.started
 }
 
-/// Time to resolve: resolved − detected; None while ongoing.
-pub fn time_to_resolve(i: &Incident) -> Option<Duration> {
-    i.resolved.map(|r| r - i.detected)
+/// Time to resolve: resolved − detected; None while ongoing at `now`.
+pub fn time_to_resolve(i: &Incident, now: DateTime<Utc>) -> Option<Duration> {
+    resolved_at(i, now).map(|r| r - i.detected)
 }
 
 /// "1 h 5 min", "30 min", "2 d 3 h", "45 s": for durations shown to people.

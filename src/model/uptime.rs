@@ -10,6 +10,9 @@
 //! - Any span of zero length (today at exactly local midnight, a window whose clipped start
 //!   is not before "now", a `since` in the future) reports 100.0 % and 0 minutes: nothing
 //!   could go wrong in no time, and a number keeps `uptime.json` free of nulls there.
+//! - One start-of-history rule for every daily figure (the bars, the calendar months,
+//!   `uptime.json`): a day has data from `since` on, and every day has data without it
+//!   (DESIGN's `uptime.json`). A new site should set `since` (`statusgen init` does).
 //! - Without `since`, the whole history starts at local midnight of the day of the earliest
 //!   incident that has started by "now" (and, when `count_maintenance` is on, the earliest
 //!   counted maintenance window); with neither, today's midnight. The `Site` arrives with
@@ -138,8 +141,8 @@ pub struct ComponentFigures {
     pub last_90_days: WindowFigure,
     pub all_time: WindowFigure,
     /// The whole history month by month, oldest first: from the month where the history
-    /// starts (`since`, else the site's earliest incident) to the current month. Days before
-    /// the history starts have no data.
+    /// starts (`since`, else the site's earliest incident) to the current month. As in
+    /// `days`, only days before `since` have no data.
     pub months: Vec<MonthFigure>,
     /// Days, months and windows below the SLO: days oldest first, then months oldest first,
     /// then the 30-day, 90-day and all-time windows.
@@ -710,7 +713,7 @@ pub fn component_figures(site: &Site, now: DateTime<Utc>) -> Vec<ComponentFigure
             let start = history_start(c);
             let all_time = window_figure(&segments, day_start(tz, start), now, slo);
 
-            let months = history_months(&grid, &segs, start, today, slo);
+            let months = history_months(&grid, &segs, start, c.since, today, slo);
             let mut breaches: Vec<Breach> = months
                 .iter()
                 .flat_map(|m| &m.days)
@@ -764,12 +767,14 @@ pub fn component_figures(site: &Site, now: DateTime<Utc>) -> Vec<ComponentFigure
         .collect()
 }
 
-/// Month by month from the month of `start` to the month of `today`; days before `start`
-/// have no data.
+/// Month by month from the month of `start` to the month of `today`. Which days have
+/// data follows the one rule of the day bars and `uptime.json`: every day from `since`
+/// on (every day without it), so a day reads the same everywhere.
 fn history_months(
     grid: &DayGrid,
     segs: &[Seg],
     start: NaiveDate,
+    since: Option<NaiveDate>,
     today: NaiveDate,
     slo: f64,
 ) -> Vec<MonthFigure> {
@@ -778,7 +783,7 @@ fn history_months(
     }
     let first = first_of_month(start);
     let range = grid.range(first, today);
-    let day_figures = grid.figures(segs, first, today, Some(start));
+    let day_figures = grid.figures(segs, first, today, since);
     let mut months: Vec<MonthFigure> = Vec::new();
     let mut current: Vec<DayFigure> = Vec::new();
     let mut len_ms: i64 = 0;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
 use crate::model::status::{
     component_level, incident_active, maintenance_status, overall_level, overall_wording,
+    site_level,
 };
 use crate::render::OutputFile;
 use crate::render::feeds::{incident_status, incident_updated};
@@ -187,10 +188,10 @@ pub fn maintenance_api_status(s: MaintenanceStatus) -> &'static str {
     }
 }
 
-/// Resolved incidents with a post-mortem body are in Statuspage's `postmortem` state.
+/// Resolved incidents with a written post-mortem (more than headings and comments) are in Statuspage's `postmortem` state.
 pub fn incident_api_status(i: &Incident, now: DateTime<Utc>) -> &'static str {
     match incident_status(i, now) {
-        UpdateStatus::Resolved if !i.body.trim().is_empty() => "postmortem",
+        UpdateStatus::Resolved if !crate::render::markdown::is_blank(&i.body) => "postmortem",
         s => s.as_str(),
     }
 }
@@ -460,7 +461,7 @@ impl<'a> Api<'a> {
             name: text(&i.title),
             status: incident_api_status(i, self.now),
             created_at: self.ts(created),
-            updated_at: self.ts(incident_updated(i)),
+            updated_at: self.ts(incident_updated(i, self.now)),
             monitoring_at: i
                 .updates
                 .iter()
@@ -579,11 +580,13 @@ impl<'a> Api<'a> {
 
     fn status(&self) -> StatusJson {
         // The leaf components already carry their level at now.
-        let level = overall_level(
+        let level = site_level(
             self.components
                 .iter()
                 .filter(|c| !c.group)
                 .filter_map(|c| Level::parse(c.status)),
+            &self.site.incidents,
+            self.now,
         );
         StatusJson {
             indicator: indicator(level),

@@ -10,7 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
 use crate::model::level::Level;
-use crate::model::status::{component_level, overall_level, overall_wording};
+use crate::model::status::{component_level, overall_wording, site_level};
 use crate::render::OutputFile;
 use crate::render::xml::clean;
 use crate::site::Site;
@@ -210,7 +210,7 @@ pub fn render_badges(
             )
         })
         .collect();
-    let overall = overall_level(levels.iter().map(|(_, l)| *l));
+    let overall = site_level(levels.iter().map(|(_, l)| *l), &site.incidents, now);
     let wording = overall_wording(overall);
     let mut files = vec![OutputFile::new(
         "badge.svg",

@@ -38,24 +38,29 @@ pub fn incident_status(i: &Incident, now: DateTime<Utc>) -> UpdateStatus {
         .unwrap_or(UpdateStatus::Investigating)
 }
 
-/// The instant an incident last changed: its newest update, start or resolution.
-pub fn incident_updated(i: &Incident) -> DateTime<Utc> {
+/// The instant an incident last changed as of `now`: its newest update, start, detection
+/// or resolution that is not after `now`. A feed never carries a date from the future:
+/// an incident whose every time is still to come (a wrong offset) is dated `now`.
+pub fn incident_updated(i: &Incident, now: DateTime<Utc>) -> DateTime<Utc> {
     i.updates
         .iter()
         .map(|u| u.at)
         .chain([i.started, i.detected])
         .chain(i.resolved)
+        .filter(|t| *t <= now)
         .max()
-        .unwrap_or(i.started)
+        .unwrap_or(now)
 }
 
 /// The instant a maintenance window last changed state as of `now`: its end once
-/// completed, else its start (we do not know when the announcement was written).
+/// completed, its start once running; an announced window is dated by its announcement,
+/// which we only know to be no later than `now` (the build publishing it).
 pub fn maintenance_updated(m: &Maintenance, now: DateTime<Utc>) -> DateTime<Utc> {
-    match maintenance_status(m, now) {
+    let changed = match maintenance_status(m, now) {
         MaintenanceStatus::Completed if now >= m.ends => m.ends,
         _ => m.starts,
-    }
+    };
+    changed.min(now)
 }
 
 /// One feed entry, built once and shared by the site and component feeds.
@@ -96,12 +101,12 @@ fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> S
     }
 }
 
-fn incident_entry(urls: &Urls, i: &Incident, n: usize) -> Entry {
+fn incident_entry(urls: &Urls, i: &Incident, n: usize, now: DateTime<Utc>) -> Entry {
     Entry {
         url: urls.absolute(&format!("incidents/{}/", i.slug)),
         title: i.title.clone(),
-        updated: incident_updated(i),
-        published: i.started,
+        updated: incident_updated(i, now),
+        published: i.started.min(incident_updated(i, now)),
         category: format!("incident/{}", i.impact.as_str()),
         content: String::new(),
         components: i.components.iter().map(|a| a.id.clone()).collect(),
@@ -147,7 +152,7 @@ fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) ->
         }
         html.push_str("</ul>\n");
     }
-    let link_text = if i.body.trim().is_empty() {
+    let link_text = if crate::render::markdown::is_blank(&i.body) {
         "Read the incident report"
     } else {
         "Read the incident report and post-mortem"
@@ -164,7 +169,7 @@ fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>)
         url: urls.absolute(&format!("maintenance/{}/", m.slug)),
         title: format!("Maintenance: {}", m.title),
         updated: maintenance_updated(m, now),
-        published: m.starts,
+        published: m.starts.min(maintenance_updated(m, now)),
         category: "maintenance".to_string(),
         content: String::new(),
         components: m.components.clone(),
@@ -207,7 +212,7 @@ fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
         .incidents
         .iter()
         .enumerate()
-        .map(|(n, i)| incident_entry(urls, i, n))
+        .map(|(n, i)| incident_entry(urls, i, n, now))
         .chain(
             site.maintenance
                 .iter()

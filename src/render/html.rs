@@ -187,6 +187,9 @@ pub struct IncidentCard {
     pub started: TimeCtx,
     pub resolved: Option<TimeCtx>,
     pub ongoing: bool,
+    /// Unresolved with a `started` after "now" (usually a wrong UTC offset): listed with
+    /// the active incidents, its start time shown as given.
+    pub upcoming: bool,
     /// "30 min"; for an ongoing incident, so far.
     pub duration: String,
     pub components: Vec<AffectedCtx>,
@@ -429,8 +432,10 @@ impl<'a> PageKit<'a> {
             impact_label: i.impact.label(),
             severity: i.severity.clone(),
             started: self.clock.time(i.started),
-            resolved: i.resolved.map(|r| self.clock.time(r)),
-            ongoing: i.is_ongoing(),
+            // As of "now": a resolution time still to come has not happened yet.
+            resolved: status::resolved_at(i, self.now).map(|r| self.clock.time(r)),
+            ongoing: status::incident_active(i, self.now),
+            upcoming: status::incident_active(i, self.now) && i.started > self.now,
             duration: status::human_duration(status::incident_duration(i, self.now)),
             components: i
                 .components
@@ -666,7 +671,7 @@ fn index_page(
     let mut components: Vec<&crate::site::Component> = site.config.components.iter().collect();
     components.sort_by_key(|c| c.position);
     let levels: Vec<Level> = components.iter().map(|c| level_of(&c.id)).collect();
-    let overall = status::overall_level(levels.iter().copied());
+    let overall = status::site_level(levels.iter().copied(), &site.incidents, now);
 
     // Groups keep the order of their first component; ungrouped components stay
     // where they are in site.toml, consecutive ones sharing an unnamed section.
@@ -777,7 +782,7 @@ fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFil
         template: i.template.as_str(),
         detected: kit.clock.time(i.detected),
         time_to_detect: status::human_duration(status::time_to_detect(i)),
-        time_to_resolve: status::time_to_resolve(i).map(status::human_duration),
+        time_to_resolve: status::time_to_resolve(i, kit.now).map(status::human_duration),
         updates: updates.into_iter().map(|(_, u)| kit.update(u)).collect(),
         has_postmortem: !body.html.trim().is_empty(),
         postmortem: body.html,

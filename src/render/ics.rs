@@ -1,9 +1,10 @@
 //! `maintenance.ics`: the maintenance windows as an iCalendar (RFC 5545) feed that
 //! calendar apps subscribe to.
 //!
-//! Determinism: the same site and `now` give the same bytes. `DTSTAMP` is the window's
-//! start rather than the build time, so an unchanged window is byte-identical across
-//! builds and calendar clients do not see a change on every deploy. A cancelled window
+//! Determinism: the same site and `now` give the same bytes. `DTSTAMP` is the build's
+//! "now", as RFC 5545 3.8.7.2 defines it for a published calendar (the instant the
+//! object was created), never a date in the future; clients order changes by
+//! `SEQUENCE`, which stays put for an unchanged window. A cancelled window
 //! carries `SEQUENCE:1` so clients that already stored the confirmed version (sequence 0)
 //! accept the cancellation.
 
@@ -125,7 +126,7 @@ fn event(
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
         format!("UID:{}@{domain}", m.slug),
-        format!("DTSTAMP:{}", utc_stamp(m.starts)),
+        format!("DTSTAMP:{}", utc_stamp(now)),
         format!("DTSTART:{}", utc_stamp(m.starts)),
         format!("DTEND:{}", utc_stamp(m.ends.max(m.starts))),
         format!("SUMMARY:{}", escape_text(&m.title)),
@@ -225,7 +226,9 @@ mod tests {
         assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
         assert!(text.contains("UID:db-upgrade@status.acme.github.io\r\n"));
         assert!(text.contains("DTSTART:20260320T020000Z\r\nDTEND:20260320T040000Z\r\n"));
-        assert!(text.contains("DTSTAMP:20260320T020000Z\r\n"));
+        // The build's now, not the window's (future) start.
+        assert!(text.contains("DTSTAMP:20260316T000000Z\r\n"));
+        assert!(!text.contains("DTSTAMP:20260320"));
         assert!(text.contains("SUMMARY:Window net\\, move\\; now\r\n"));
         assert!(text.contains("STATUS:CANCELLED\r\nSEQUENCE:1\r\n"));
         assert!(text.contains("STATUS:CONFIRMED\r\nSEQUENCE:0\r\n"));

@@ -37,12 +37,14 @@ const RESERVED_IDS: &[&str] = &[
     "incident-contents",
 ];
 
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+
 pub fn render_markdown(md: &str) -> RenderedMarkdown {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Parser::new_ext(md, options).collect();
+    let mut events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
+    drop_empty_sections(&mut events);
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
@@ -109,6 +111,106 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
         decorate(&raw)
     };
     RenderedMarkdown { html, headings }
+}
+
+/// True when HTML is nothing but comments and whitespace (the prompts `statusgen new`
+/// writes under each heading).
+pub fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while let Some(after) = rest.strip_prefix("<!--") {
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            // An unclosed comment hides the rest of the block.
+            None => return true,
+        }
+    }
+    rest.is_empty()
+}
+
+/// For each event, whether it puts something a reader sees on the page outside a
+/// heading: text, code, an image, a rule, a table, math, a footnote reference, a task
+/// box, or raw HTML other than comments. An HTML block is judged whole, at its start
+/// (a comment spans several of its events). The one notion of "written" shared by the
+/// renderer (which leaves out empty sections) and `check` (which lints them).
+pub fn content_marks<'e, 'a: 'e>(events: impl IntoIterator<Item = &'e Event<'a>>) -> Vec<bool> {
+    let events: Vec<&Event> = events.into_iter().collect();
+    let mut marks = vec![false; events.len()];
+    let mut in_heading = 0usize;
+    let mut k = 0;
+    while k < events.len() {
+        match events[k] {
+            Event::Start(Tag::Heading { .. }) => in_heading += 1,
+            Event::End(TagEnd::Heading(_)) => in_heading = in_heading.saturating_sub(1),
+            Event::Start(Tag::HtmlBlock) => {
+                let mut html = String::new();
+                let mut j = k + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::HtmlBlock)) {
+                    if let Event::Html(t) = events[j] {
+                        html.push_str(t);
+                    }
+                    j += 1;
+                }
+                marks[k] = !only_comments(&html);
+                k = j;
+                continue;
+            }
+            Event::Html(t) => marks[k] = !only_comments(t),
+            Event::InlineHtml(t) => marks[k] = in_heading == 0 && !only_comments(t),
+            Event::Text(t) | Event::Code(t) => marks[k] = in_heading == 0 && !t.trim().is_empty(),
+            Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_)
+            | Event::Rule
+            | Event::Start(Tag::Image { .. })
+            | Event::Start(Tag::Table(_)) => marks[k] = true,
+            _ => {}
+        }
+        k += 1;
+    }
+    marks
+}
+
+/// True when a body has nothing written yet: only headings, comments and whitespace.
+pub fn is_blank(md: &str) -> bool {
+    let events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
+    !content_marks(&events).into_iter().any(|m| m)
+}
+
+/// Removes every heading whose section (up to the next heading of the same or a higher
+/// level) holds nothing but comments and whitespace, so a skeleton from
+/// `statusgen new` publishes no empty headings. The comments are left for the
+/// sanitiser, which drops them.
+fn drop_empty_sections(events: &mut Vec<Event>) {
+    let marks = content_marks(events.iter());
+    // (start, end, level) of every heading.
+    let mut headings: Vec<(usize, usize, HeadingLevel)> = Vec::new();
+    for (k, e) in events.iter().enumerate() {
+        if let Event::Start(Tag::Heading { level, .. }) = e {
+            let end = events[k..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                .map_or(events.len() - 1, |n| k + n);
+            headings.push((k, end, *level));
+        }
+    }
+    let mut drop = vec![false; events.len()];
+    for (n, (start, end, level)) in headings.iter().enumerate() {
+        let section_end = headings[n + 1..]
+            .iter()
+            .find(|(_, _, l)| l <= level)
+            .map_or(events.len(), |(s, _, _)| *s);
+        if !marks[end + 1..section_end].iter().any(|m| *m) {
+            drop[*start..=*end].iter_mut().for_each(|d| *d = true);
+        }
+    }
+    if drop.iter().any(|d| *d) {
+        let mut k = 0;
+        events.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
+    }
 }
 
 /// Column alignment comes out of pulldown-cmark as inline style, which the sanitiser
