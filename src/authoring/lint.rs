@@ -417,6 +417,8 @@ mod tests {
             started: t("2026-03-14T09:36:00Z"),
             detected: t("2026-03-14T09:36:00Z"),
             resolved: Some(t("2026-03-14T10:06:00Z")),
+            resolved_from_update: false,
+            lines: Default::default(),
             template: TemplateKind::StatusPage,
             cause: None,
             draft: false,

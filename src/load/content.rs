@@ -526,6 +526,70 @@ mod tests {
         diags
     }
 
+    fn parse(text: &str) -> Incident {
+        let cfg = config();
+        let input = FileInput {
+            rel: "content/incidents/x.md",
+            stem: "x",
+            bytes: text.as_bytes(),
+        };
+        let mut diags = Vec::new();
+        let i = parse_incident(&input, &cfg, cfg.timezone, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        i.unwrap()
+    }
+
+    const OPEN: &str = "+++\ntitle = \"A\"\nimpact = \"major\"\nstarted = 2026-03-14T10:00:00Z\n";
+    const UPDATES: &str = "[[updates]]\nat = 2026-03-14T10:05:00Z\nstatus = \"investigating\"\nmessage = \"m\"\n[[updates]]\nat = 2026-03-14T10:40:00Z\nstatus = \"resolved\"\nmessage = \"m\"\n";
+
+    #[test]
+    fn a_final_resolved_update_resolves_the_incident_at_its_time() {
+        let i = parse(&format!("{OPEN}{UPDATES}+++\n"));
+        assert_eq!(
+            i.resolved.unwrap().to_rfc3339(),
+            "2026-03-14T10:40:00+00:00"
+        );
+        assert!(i.resolved_from_update);
+        assert_eq!(i.lines.started, 4);
+        assert_eq!(i.lines.impact, 3);
+        assert_eq!(i.lines.resolved, 0);
+        // A written `resolved` wins, and is where it was written.
+        let i = parse(&format!(
+            "{OPEN}resolved = 2026-03-14T10:30:00Z\n{UPDATES}+++\n"
+        ));
+        assert_eq!(
+            i.resolved.unwrap().to_rfc3339(),
+            "2026-03-14T10:30:00+00:00"
+        );
+        assert!(!i.resolved_from_update);
+        assert_eq!(i.lines.resolved, 5);
+        // A later update that is not `resolved` keeps it open, in any file order.
+        let reopened = format!(
+            "{OPEN}[[updates]]\nat = 2026-03-14T11:00:00Z\nstatus = \"monitoring\"\nmessage = \"m\"\n{UPDATES}+++\n"
+        );
+        let i = parse(&reopened);
+        assert_eq!(i.resolved, None);
+        assert!(!i.resolved_from_update);
+    }
+
+    #[test]
+    fn a_derived_resolution_is_never_before_detection() {
+        let detected = chrono::DateTime::parse_from_rfc3339("2026-03-14T10:10:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let early = Update {
+            at: detected - chrono::Duration::minutes(30),
+            status: UpdateStatus::Resolved,
+            message: String::new(),
+            line: 9,
+        };
+        assert_eq!(
+            resolution(None, detected, std::slice::from_ref(&early)),
+            (Some(detected), true)
+        );
+        assert_eq!(resolution(None, detected, &[]), (None, false));
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 

@@ -142,6 +142,7 @@ pub fn human_duration(d: Duration) -> String {
 mod tests {
     use super::*;
 
+    use crate::model::level::Impact;
     use crate::site::Affected;
     use chrono::TimeZone;
 
@@ -204,16 +205,60 @@ mod tests {
     }
 
     #[test]
-    fn future_incident_and_resolution_at_now_are_not_active() {
+    fn a_future_start_is_active_and_a_resolution_at_now_is_not() {
         let now = t(12, 0);
-        let incidents = vec![
-            incident(&[("api", Level::MajorOutage)], t(13, 0), None),
-            incident(&[("api", Level::MajorOutage)], t(11, 0), Some(now)),
-        ];
+        // Published with a start after now (usually a wrong offset): it is news now.
+        let future = incident(&[("api", Level::MajorOutage)], t(13, 0), None);
+        assert!(incident_active(&future, now));
         assert_eq!(
-            component_level("api", &incidents, &[], now),
-            Level::Operational
+            component_level("api", std::slice::from_ref(&future), &[], now),
+            Level::MajorOutage
         );
+        let resolved_now = incident(&[("api", Level::MajorOutage)], t(11, 0), Some(now));
+        assert!(!incident_active(&resolved_now, now));
+        assert_eq!(resolved_at(&resolved_now, now), Some(now));
+        // A resolution still to come has not happened.
+        let later = incident(&[("api", Level::PartialOutage)], t(11, 0), Some(t(14, 0)));
+        assert!(incident_active(&later, now));
+        assert_eq!(resolved_at(&later, now), None);
+        assert_eq!(
+            component_level("api", &[resolved_now, later], &[], now),
+            Level::PartialOutage
+        );
+    }
+
+    #[test]
+    fn incidents_without_components_set_the_overall_status_by_impact() {
+        let now = t(12, 0);
+        let mut open = incident(&[], t(11, 0), None);
+        let levels = [Level::Operational, Level::UnderMaintenance];
+        for (impact, want) in [
+            (Impact::Critical, Level::MajorOutage),
+            (Impact::Major, Level::PartialOutage),
+            (Impact::Minor, Level::DegradedPerformance),
+            (Impact::None, Level::UnderMaintenance),
+        ] {
+            open.impact = impact;
+            assert_eq!(
+                site_level(levels, std::slice::from_ref(&open), now),
+                want,
+                "{impact:?}"
+            );
+        }
+        // Resolved, or naming a component (whose level then counts instead): no effect.
+        open.impact = Impact::Critical;
+        let mut resolved = open.clone();
+        resolved.resolved = Some(t(11, 30));
+        assert_eq!(
+            site_level(levels, &[resolved], now),
+            Level::UnderMaintenance
+        );
+        let named = incident(&[("api", Level::DegradedPerformance)], t(11, 0), None);
+        assert_eq!(
+            site_level([Level::DegradedPerformance], &[named], now),
+            Level::DegradedPerformance
+        );
+        assert_eq!(site_level([], &[], now), Level::Operational);
     }
 
     #[test]
@@ -290,12 +335,15 @@ mod tests {
         let mut i = incident(&[("auth", Level::MajorOutage)], t(9, 36), Some(t(10, 6)));
         assert_eq!(incident_duration(&i, t(12, 0)), Duration::minutes(30));
         assert_eq!(time_to_detect(&i), Duration::zero());
-        assert_eq!(time_to_resolve(&i), Some(Duration::minutes(30)));
+        assert_eq!(time_to_resolve(&i, t(12, 0)), Some(Duration::minutes(30)));
+        // A resolution still to come has not happened yet.
+        assert_eq!(time_to_resolve(&i, t(10, 0)), None);
+        assert_eq!(incident_duration(&i, t(10, 0)), Duration::minutes(24));
         i.detected = t(9, 38);
-        assert_eq!(time_to_resolve(&i), Some(Duration::minutes(28)));
+        assert_eq!(time_to_resolve(&i, t(12, 0)), Some(Duration::minutes(28)));
         i.resolved = None;
         assert_eq!(incident_duration(&i, t(10, 36)), Duration::hours(1));
-        assert_eq!(time_to_resolve(&i), None);
+        assert_eq!(time_to_resolve(&i, t(12, 0)), None);
     }
 
     #[test]

@@ -577,6 +577,35 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn entries_are_never_dated_after_now() {
+        let now = t(16, 0, 0);
+        let mut future = incident("future", "Future", t(16, 2, 0));
+        future.updates.clear();
+        assert_eq!(incident_updated(&future, now), now);
+        let mut past = incident("past", "Past", t(15, 10, 0));
+        past.resolved = None;
+        past.updates = vec![
+            Update {
+                at: t(15, 11, 0),
+                status: UpdateStatus::Investigating,
+                message: "m".into(),
+                line: 1,
+            },
+            Update {
+                at: t(17, 0, 0),
+                status: UpdateStatus::Identified,
+                message: "a wrong offset".into(),
+                line: 2,
+            },
+        ];
+        assert_eq!(incident_updated(&past, now), t(15, 11, 0));
+        let upcoming = Maintenance::new("m", t(20, 2, 0), t(20, 4, 0));
+        assert_eq!(maintenance_updated(&upcoming, now), now);
+        assert_eq!(maintenance_updated(&upcoming, t(20, 3, 0)), t(20, 2, 0));
+        assert_eq!(maintenance_updated(&upcoming, t(21, 0, 0)), t(20, 4, 0));
+    }
+
+    #[test]
     fn newest_updated_first_and_limit() {
         let mut s = site();
         let files = render_feeds(&s, t(16, 0, 0));
@@ -586,7 +615,9 @@ pub(crate) mod tests {
             .map(|slug| atom.find(&format!("{slug}/</id>")).unwrap())
             .collect();
         assert!(order[0] < order[1] && order[1] < order[2], "{atom}");
-        assert!(atom.contains("<updated>2026-03-20T02:00:00+00:00</updated>"));
+        // The announced window is dated by its announcement, never after now.
+        assert!(atom.contains("<updated>2026-03-16T00:00:00+00:00</updated>"));
+        assert!(!atom.contains("<updated>2026-03-20"));
         assert!(atom.contains("<name>Acme &amp; Co Status</name>"));
 
         // A new update on the old incident brings it to the top.
@@ -597,7 +628,7 @@ pub(crate) mod tests {
             line: 3,
         });
         s.config.feeds.limit = 1;
-        let files = render_feeds(&s, t(16, 0, 0));
+        let files = render_feeds(&s, t(22, 0, 0));
         let atom = file(&files, "atom.xml");
         assert_eq!(atom.matches("<entry>").count(), 1);
         assert!(atom.contains("incidents/auth-outage/</id>"));

@@ -580,7 +580,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_deterministic_ids_and_h1_is_demoted() {
-        let md = "# Summary\n\n## Root cause\n\ntext\n\n## Root cause\n\n### Root  cause!\n\n## Détails `code`\n\n## Main\n";
+        let md = "# Summary\n\ns\n\n## Root cause\n\ntext\n\n## Root cause\n\n### Root  cause!\n\nx\n\n## Détails `code`\n\nd\n\n## Main\n\nm\n";
         let r = render_markdown(md);
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
@@ -608,7 +608,8 @@ mod tests {
 
     #[test]
     fn explicit_heading_id_is_kept_but_made_safe_and_unique() {
-        let r = render_markdown("## A {#custom}\n\n## B {#custom}\n\n## C {#\"><x}\n");
+        let r =
+            render_markdown("## A {#custom}\n\na\n\n## B {#custom}\n\nb\n\n## C {#\"><x}\n\nc\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids[..2], ["custom", "custom-1"]);
         assert!(ids[2].chars().all(|c| c.is_alphanumeric() || c == '-'));
@@ -616,8 +617,29 @@ mod tests {
     }
 
     #[test]
+    fn sections_with_nothing_written_are_left_out() {
+        // What `statusgen new` writes: headings with prompt comments only.
+        let skeleton = "<!-- intro -->\n\n## Summary\n\n<!-- What happened. -->\n\n## Timeline\n\n<!--\nmulti\nline\n-->\n\n### Detail\n\n## Impact\n";
+        let r = render_markdown(skeleton);
+        assert!(r.headings.is_empty(), "{:?}", r.headings);
+        assert_eq!(r.html.trim(), "", "{}", r.html);
+        assert!(is_blank(skeleton));
+        // Written sections stay, with their written sub-sections; empty ones go.
+        let md = "## Summary\n\nWe fixed it.\n\n## Timeline\n\n<!-- prompt -->\n\n### Detail\n\n| a |\n|---|\n| 1 |\n\n## Impact\n\n<!-- prompt -->\n\n## Lessons\n\n---\n";
+        let r = render_markdown(md);
+        let kept: Vec<&str> = r.headings.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(kept, ["Summary", "Timeline", "Detail", "Lessons"]);
+        assert!(!r.html.contains("Impact"), "{}", r.html);
+        assert!(!r.html.contains("prompt"), "{}", r.html);
+        assert!(!is_blank(md));
+        // A raw HTML block other than a comment is content.
+        assert!(!is_blank("## A\n\n<div>x</div>\n"));
+        assert_eq!(render_markdown("## A\n\n<div>x</div>\n").headings.len(), 1);
+    }
+
+    #[test]
     fn empty_and_symbol_headings_get_an_id() {
-        let r = render_markdown("## !!!\n\n##\n");
+        let r = render_markdown("## !!!\n\na\n\n##\n\nb\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["section", "section-1"]);
     }
