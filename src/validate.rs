@@ -67,8 +67,8 @@ pub fn site(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
 }
 
 /// Incident and update times more than [`FUTURE_SLACK_MINUTES`] after `now`. Such an
-/// incident is still published (as unresolved until its resolution time has passed), so
-/// the warning is what makes a wrong UTC offset noticed.
+/// incident is still published (listed as upcoming until its start, open until its
+/// resolution time has passed), so the warning is what makes a wrong UTC offset noticed.
 pub fn future_times(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     let tz = site.config.timezone;
     let limit = now + Duration::minutes(FUTURE_SLACK_MINUTES);
@@ -102,7 +102,7 @@ pub fn future_times(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
                 ),
                 format!(
                     "a time more than {FUTURE_SLACK_MINUTES} minutes ahead is usually a wrong UTC offset \
-                     (meanwhile the incident is published as unresolved): write the right offset, \
+                     (meanwhile the page lists the incident as upcoming): write the right offset, \
                      e.g. {}, or none to read the time in the site timezone ({})",
                     toml_time(now.min(t), tz),
                     tz.name()
@@ -118,7 +118,7 @@ fn no_components(i: &Incident, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     if !i.components.is_empty() {
         return;
     }
-    let effect = match (status::incident_active(i, now), i.impact.overall_level()) {
+    let effect = match (status::incident_open(i, now), i.impact.overall_level()) {
         (true, Some(level)) => format!(
             "while unresolved only the page's overall status shows it ({}, from impact \"{}\")",
             level.label().to_lowercase(),

@@ -12,7 +12,11 @@ fn acceptance_dir() -> PathBuf {
 }
 
 fn build_site(site: &str, now: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let root = acceptance_dir().join("sites").join(site);
+    build_root(acceptance_dir().join("sites").join(site), now)
+}
+
+fn build_root(root: PathBuf, now: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let site = root.display().to_string();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     let o = Command::new(env!("CARGO_BIN_EXE_statusgen"))
@@ -103,4 +107,20 @@ fn statuses_feeds_calendar_and_api_agree_with_the_site() {
         &[&out, Path::new("--site"), &root],
         now,
     );
+}
+
+/// Issue 12's situations (`tests/fixtures/truth`): an incident without components, one
+/// resolved by its last update, one dated in the future, a reopened one, an upcoming
+/// window. The independent derivation must agree with the API, feeds and calendar.
+#[test]
+fn the_truth_fixture_agrees_with_the_independent_derivation() {
+    let now = "2026-11-26T12:00:00Z";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/truth");
+    let (_tmp, root, out) = build_root(root, now);
+    run_python(
+        "check_statuses.py",
+        &[&out, Path::new("--site"), &root],
+        now,
+    );
+    run_python("uptime_reference.py", &[&root, &out], now);
 }

@@ -30,12 +30,18 @@ pub fn resolved_at(i: &Incident, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     i.resolved.filter(|r| *r <= now)
 }
 
-/// An incident counts as unresolved at `now` unless it was resolved at or before `now`.
-/// One whose `started` lies after `now` counts too: it is published, so it is news, and
-/// a start in the future is almost always a wrong UTC offset written during the outage
-/// (`check` and `build` warn about it). Uptime still counts no time after `now`.
-pub fn incident_active(i: &Incident, now: DateTime<Utc>) -> bool {
+/// An incident is open at `now` unless it was resolved at or before `now`. Open
+/// incidents are listed with the active ones (pages, the API's unresolved incidents),
+/// also one whose `started` lies after `now`: it is shown as upcoming, never hidden
+/// (such a time is usually a wrong UTC offset; `check` and `build` warn about it).
+pub fn incident_open(i: &Incident, now: DateTime<Utc>) -> bool {
     resolved_at(i, now).is_none()
+}
+
+/// An incident is active, and sets its components' levels, from its start until its
+/// resolution: open and started by `now`.
+pub fn incident_active(i: &Incident, now: DateTime<Utc>) -> bool {
+    i.started <= now && incident_open(i, now)
 }
 
 /// The worst level among unresolved incidents naming the component; else
@@ -205,22 +211,29 @@ mod tests {
     }
 
     #[test]
-    fn a_future_start_is_active_and_a_resolution_at_now_is_not() {
+    fn a_future_start_is_open_but_not_yet_active_and_a_resolution_at_now_is_neither() {
         let now = t(12, 0);
-        // Published with a start after now (usually a wrong offset): it is news now.
+        // Published with a start after now (usually a wrong offset): listed as upcoming,
+        // no component changes before its start.
         let future = incident(&[("api", Level::MajorOutage)], t(13, 0), None);
-        assert!(incident_active(&future, now));
+        assert!(incident_open(&future, now));
+        assert!(!incident_active(&future, now));
         assert_eq!(
             component_level("api", std::slice::from_ref(&future), &[], now),
-            Level::MajorOutage
+            Level::Operational
         );
+        assert!(incident_active(&future, t(13, 0)));
         let resolved_now = incident(&[("api", Level::MajorOutage)], t(11, 0), Some(now));
-        assert!(!incident_active(&resolved_now, now));
+        assert!(!incident_open(&resolved_now, now));
         assert_eq!(resolved_at(&resolved_now, now), Some(now));
         // A resolution still to come has not happened.
         let later = incident(&[("api", Level::PartialOutage)], t(11, 0), Some(t(14, 0)));
         assert!(incident_active(&later, now));
         assert_eq!(resolved_at(&later, now), None);
+        // Neither does a component-less one before its start change the overall status.
+        let mut unattached = incident(&[], t(13, 0), None);
+        unattached.impact = Impact::Critical;
+        assert_eq!(site_level([], &[unattached], now), Level::Operational);
         assert_eq!(
             component_level("api", &[resolved_now, later], &[], now),
             Level::PartialOutage

@@ -12,8 +12,7 @@ use serde::Serialize;
 
 use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
 use crate::model::status::{
-    component_level, incident_active, maintenance_status, overall_level, overall_wording,
-    site_level,
+    component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
 };
 use crate::render::OutputFile;
 use crate::render::feeds::{incident_status, incident_updated};
@@ -610,14 +609,15 @@ pub fn render_api(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
         .incidents
         .iter()
         .enumerate()
-        .map(|(n, i)| (n < RECENT || incident_active(i, now)).then(|| api.incident(i)))
+        .map(|(n, i)| (n < RECENT || incident_open(i, now)).then(|| api.incident(i)))
         .collect();
     let recent: Vec<&IncidentJson> = incidents.iter().take(RECENT).flatten().collect();
     let unresolved: Vec<&IncidentJson> = site
         .incidents
         .iter()
         .zip(&incidents)
-        .filter(|(i, _)| incident_active(i, now))
+        // Open ones, also those whose start is still to come: never hidden.
+        .filter(|(i, _)| incident_open(i, now))
         .filter_map(|(_, j)| j.as_ref())
         .collect();
     let windows: Vec<(MaintenanceStatus, IncidentJson)> = site

@@ -434,8 +434,8 @@ impl<'a> PageKit<'a> {
             started: self.clock.time(i.started),
             // As of "now": a resolution time still to come has not happened yet.
             resolved: status::resolved_at(i, self.now).map(|r| self.clock.time(r)),
-            ongoing: status::incident_active(i, self.now),
-            upcoming: status::incident_active(i, self.now) && i.started > self.now,
+            ongoing: status::incident_open(i, self.now),
+            upcoming: status::incident_open(i, self.now) && i.started > self.now,
             duration: status::human_duration(status::incident_duration(i, self.now)),
             components: i
                 .components
@@ -703,14 +703,15 @@ fn index_page(
         }
     }
 
+    // Open incidents, also those whose start is still to come (shown as upcoming).
     let active_incidents: Vec<Arc<IncidentCard>> = incidents
         .iter()
-        .filter(|i| status::incident_active(i, now))
+        .filter(|i| status::incident_open(i, now))
         .map(|i| kit.incident_card(i))
         .collect();
     let recent_incidents: Vec<Arc<IncidentCard>> = incidents
         .iter()
-        .filter(|i| !status::incident_active(i, now) && i.started <= now)
+        .filter(|i| !status::incident_open(i, now))
         .take(RECENT_ON_INDEX)
         .map(|i| kit.incident_card(i))
         .collect();

@@ -127,6 +127,14 @@ def load(root):
             (instant(u["at"], tz), u["status"], u.get("message", ""))
             for u in fm.get("updates", [])
         ]
+        detected = instant(fm["detected"], tz) if "detected" in fm else started
+        # DESIGN + issue 12: without a `resolved` line, a newest update saying "resolved"
+        # resolves the incident at its time (never before `detected`).
+        if "resolved" in fm:
+            resolved = instant(fm["resolved"], tz)
+        else:
+            newest = sorted(updates, key=lambda u: u[0])[-1] if updates else None
+            resolved = max(newest[0], detected) if newest and newest[1] == "resolved" else None
         site.incidents.append(
             Incident(
                 slug=slug_of(path, fm),
@@ -136,8 +144,8 @@ def load(root):
                 title=fm["title"],
                 impact=fm["impact"],
                 started=started,
-                detected=instant(fm["detected"], tz) if "detected" in fm else started,
-                resolved=instant(fm["resolved"], tz) if "resolved" in fm else None,
+                detected=detected,
+                resolved=resolved,
                 levels=levels,
                 updates=updates,
             )
@@ -179,8 +187,18 @@ def maintenance_status(m, now):
     return "completed"
 
 
+def incident_open(i, now):
+    """Listed with the active incidents: not resolved by now (a future start is upcoming)."""
+    return i.resolved is None or i.resolved > now
+
+
 def incident_unresolved(i, now):
-    return i.started <= now and (i.resolved is None or i.resolved > now)
+    """Active: sets its components' levels from its start until its resolution."""
+    return i.started <= now and incident_open(i, now)
+
+
+# An open incident naming no component sets the overall status from its impact.
+IMPACT_OVERALL = {"critical": "major_outage", "major": "partial_outage", "minor": "degraded_performance"}
 
 
 def component_level(site, cid, now):
@@ -200,6 +218,11 @@ def component_level(site, cid, now):
 
 def overall_level(site, now):
     levels = [component_level(site, c["id"], now) for c in site.components]
+    levels += [
+        IMPACT_OVERALL[i.impact]
+        for i in site.incidents
+        if not i.levels and incident_unresolved(i, now) and i.impact in IMPACT_OVERALL
+    ]
     return max(levels, key=lambda lvl: LEVEL_RANK[lvl], default="operational")
 
 
@@ -218,6 +241,7 @@ __all__ = [
     "parse_now",
     "local_midnight",
     "maintenance_status",
+    "incident_open",
     "incident_unresolved",
     "component_level",
     "overall_level",
