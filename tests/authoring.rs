@@ -26,7 +26,12 @@ struct Run {
 }
 
 fn run(args: &[&str]) -> Run {
-    let out = bin().args(args).output().expect("runs");
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs statusgen with `dir` as the current directory.
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = bin().current_dir(dir).args(args).output().expect("runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -43,6 +48,16 @@ fn init_site(tmp: &tempfile::TempDir) -> PathBuf {
     let site = tmp.path().join("site");
     let r = run(&["init", s(&site), "--ci", "none"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    site
+}
+
+/// [`init_site`] without its example incident, which is dated around the real today:
+/// for tests that check at the fixed [`NOW`], where it would lie in the future.
+fn init_site_for_now(tmp: &tempfile::TempDir) -> PathBuf {
+    let site = init_site(tmp);
+    for e in std::fs::read_dir(site.join("content/incidents")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
     site
 }
 
@@ -174,7 +189,7 @@ const VARIANTS: [&str; 5] = [
 #[test]
 fn every_variant_new_writes_passes_check_strict_and_build() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = init_site(&tmp);
+    let site = init_site_for_now(&tmp);
     for kind in VARIANTS {
         let title = format!("Logins \"fail\" \\ for {kind}: ünïcode");
         let r = run(&[
@@ -283,13 +298,15 @@ fn new_rejects_unknown_components_and_bad_times() {
 #[test]
 fn new_never_overwrites() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = init_site(&tmp);
+    let site = init_site_for_now(&tmp);
     let args = [
         "new",
         "incident",
         "Same title",
         "--root",
         s(&site),
+        "--components",
+        "api",
         "--now",
         NOW,
     ];
@@ -307,7 +324,17 @@ fn new_never_overwrites() {
         before.replacen("+++\n", "+++\nslug = \"2026-04-15-taken\"\n", 1),
     )
     .unwrap();
-    let r = run(&["new", "incident", "Taken", "--root", s(&site), "--now", NOW]);
+    let r = run(&[
+        "new",
+        "incident",
+        "Taken",
+        "--root",
+        s(&site),
+        "--components",
+        "api",
+        "--now",
+        NOW,
+    ]);
     assert!(
         r.stdout.trim().ends_with("2026-04-15-taken-2.md"),
         "{}",
@@ -320,7 +347,7 @@ fn new_never_overwrites() {
 #[test]
 fn removing_a_required_heading_fails_check_strict() {
     let tmp = tempfile::tempdir().unwrap();
-    let site = init_site(&tmp);
+    let site = init_site_for_now(&tmp);
     let r = run(&[
         "new",
         "incident",
@@ -329,16 +356,25 @@ fn removing_a_required_heading_fails_check_strict() {
         s(&site),
         "--template",
         "status-page",
+        "--components",
+        "auth",
         "--now",
         NOW,
     ]);
     let path = PathBuf::from(r.stdout.trim());
     let rel = "content/incidents/2026-04-15-auth-outage.md";
     assert!(path.ends_with(rel));
-    // Resolve it and write every section.
+    // Resolve it (the `resolved` line and a final update) and write every section.
     let text = std::fs::read_to_string(&path).unwrap();
     let mut written = String::new();
+    let mut fences = 0;
     for line in text.lines() {
+        if line == "+++" {
+            fences += 1;
+            if fences == 2 {
+                written.push_str("[[updates]]\nat = 2026-04-15T12:00:00Z\nstatus = \"resolved\"\nmessage = \"Fixed.\"\n");
+            }
+        }
         let line = if line.starts_with("# resolved = ") {
             line.trim_start_matches("# ").to_string()
         } else if line.starts_with("<!--") {
@@ -385,9 +421,10 @@ fn each_rule_fires_on_its_fixture() {
         }
         assert_eq!(f["severity"], "warning");
         let file = f["file"].as_str().unwrap();
+        // Paths are given from the current directory: tests/fixtures/lint-all/content/….
         let stem = file
-            .strip_prefix("content/incidents/")
-            .and_then(|f| f.strip_suffix(".md"))
+            .rsplit_once("content/incidents/")
+            .and_then(|(_, f)| f.strip_suffix(".md"))
             .unwrap_or(file);
         by_file
             .entry(stem.to_string())
@@ -442,20 +479,25 @@ fn the_clean_fixture_is_quiet() {
 
 #[test]
 fn github_format_annotates_overdue_actions() {
-    let r = run(&[
-        "check",
-        "--root",
-        s(&fixture("lint-all")),
-        "--now",
-        NOW,
-        "--format",
-        "github",
-        "--strict",
-    ]);
+    // Run from the fixtures folder, as CI runs from the repository root with the site in
+    // a sub-folder: the annotation's path must be the one from there.
+    let r = run_in(
+        &fixture(""),
+        &[
+            "check",
+            "--root",
+            "lint-all",
+            "--now",
+            NOW,
+            "--format",
+            "github",
+            "--strict",
+        ],
+    );
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.lines().any(|l| l.starts_with(
-            "::warning file=content/incidents/action-overdue.md,line=19,title=statusgen action-overdue::"
+            "::warning file=lint-all/content/incidents/action-overdue.md,line=19,title=statusgen action-overdue::"
         )),
         "{}",
         r.stdout
@@ -472,11 +514,11 @@ fn errors_fail_check_and_usage_errors_exit_2() {
         "+++\ntitle = \"x\"\nimpact = \"huge\"\nstarted = 2026-04-15T10:00:00Z\n+++\n",
     )
     .unwrap();
-    let r = run(&["check", "--root", s(&site), "--format", "json"]);
+    let r = run_in(tmp.path(), &["check", "--root", "site", "--format", "json"]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(v["severity"], "error");
-    assert_eq!(v["file"], "content/incidents/broken.md");
+    assert_eq!(v["file"], "site/content/incidents/broken.md");
     assert_eq!(v["line"], 3);
     let r = run(&["check", "--root", s(&site), "--format", "xml"]);
     assert_eq!(r.code, 2);

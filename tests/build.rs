@@ -75,9 +75,12 @@ fn bad_input_reports_every_problem_and_writes_nothing() {
     let o = build(&site, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(!out.exists());
+    // Files are named from the current directory (here: the temp site's absolute path).
     insta::assert_snapshot!(
         "bad_site_diagnostics",
-        stderr(&o).replace(&out.display().to_string(), "[OUT]")
+        stderr(&o)
+            .replace(&out.display().to_string(), "[OUT]")
+            .replace(&site.display().to_string(), "[SITE]")
     );
 }
 
