@@ -484,14 +484,7 @@ fn github_format_annotates_overdue_actions() {
     let r = run_in(
         &fixture(""),
         &[
-            "check",
-            "--root",
-            "lint-all",
-            "--now",
-            NOW,
-            "--format",
-            "github",
-            "--strict",
+            "check", "--root", "lint-all", "--now", NOW, "--format", "github", "--strict",
         ],
     );
     assert_eq!(r.code, 1);

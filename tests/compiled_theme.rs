@@ -67,7 +67,14 @@ fn assert_same_both_ways(root: &Path, drafts: bool, now: &str) -> usize {
 fn sites() -> Vec<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut sites = vec![repo.to_path_buf()];
-    for name in ["basic", "hostile", "serve-site", "lint-all", "lint-clean", "truth"] {
+    for name in [
+        "basic",
+        "hostile",
+        "serve-site",
+        "lint-all",
+        "lint-clean",
+        "truth",
+    ] {
         sites.push(common::fixture(name));
     }
     for name in ["statuses", "uptime-hard", "uptime-maint"] {
