@@ -70,6 +70,7 @@ struct Entry {
     url: String,
     title: String,
     updated: DateTime<Utc>,
+    /// The start, as written (may be after now): written clamped to `updated`.
     published: DateTime<Utc>,
     category: String,
     /// HTML, escaped as text when written; filled only for entries that a feed shows.
@@ -106,7 +107,7 @@ fn incident_entry(urls: &Urls, i: &Incident, n: usize, now: DateTime<Utc>) -> En
         url: urls.absolute(&format!("incidents/{}/", i.slug)),
         title: i.title.clone(),
         updated: incident_updated(i, now),
-        published: i.started.min(incident_updated(i, now)),
+        published: i.started,
         category: format!("incident/{}", i.impact.as_str()),
         content: String::new(),
         components: i.components.iter().map(|a| a.id.clone()).collect(),
@@ -169,7 +170,7 @@ fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>)
         url: urls.absolute(&format!("maintenance/{}/", m.slug)),
         title: format!("Maintenance: {}", m.title),
         updated: maintenance_updated(m, now),
-        published: m.starts.min(maintenance_updated(m, now)),
+        published: m.starts,
         category: "maintenance".to_string(),
         content: String::new(),
         components: m.components.clone(),
@@ -334,7 +335,9 @@ fn atom_entry(w: &mut Writer<Vec<u8>>, e: &Entry) -> io::Result<()> {
             .with_attribute(("type", "text"))
             .write_text_content(BytesText::new(&clean(&e.title)))?;
         text_element(w, "updated", &e.updated.to_rfc3339())?;
-        text_element(w, "published", &e.published.to_rfc3339())?;
+        // Never after `updated`, which is never after now; a later start still orders
+        // entries of the same date (see `entries`).
+        text_element(w, "published", &e.published.min(e.updated).to_rfc3339())?;
         w.create_element("link")
             .with_attribute(("rel", "alternate"))
             .with_attribute(("type", "text/html"))
