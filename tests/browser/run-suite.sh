@@ -26,5 +26,6 @@ check() { # name root base-url base-path [extra build args...]
 check demo "$repo" https://example.github.io/status/ /status/
 check basic "$repo/tests/fixtures/basic" https://acme.example/deep/sub/path/ /deep/sub/path/
 check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --drafts
+check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
 echo "screenshots: $out/shots"
 exit $status
