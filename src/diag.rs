@@ -145,6 +145,22 @@ pub fn rebase<'a>(diags: impl IntoIterator<Item = &'a mut Diagnostic>, root: &st
     }
 }
 
+impl Finding {
+    /// A warning of `rule` at `file:line`, with how to fix it.
+    pub fn warning(
+        rule: &'static str,
+        file: &str,
+        line: usize,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule,
+            diag: Diagnostic::warning(file, line, 0, message).with_help(help),
+        }
+    }
+}
+
 /// Sorts diagnostics by file, line, column so reports are stable.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::diag::{Diagnostic, Finding};
+use crate::diag::Finding;
 use crate::model::level::UpdateStatus;
 use crate::model::status::{self, human_duration};
 use crate::site::{Incident, Site};
@@ -15,19 +15,6 @@ use crate::site::{Incident, Site};
 /// How far after "now" a time may lie before it is taken for a mistake: clocks drift,
 /// and a writer rounds up to the next minutes.
 pub const FUTURE_SLACK_MINUTES: i64 = 10;
-
-fn warn(
-    rule: &'static str,
-    i: &Incident,
-    line: usize,
-    message: String,
-    help: impl Into<String>,
-) -> Finding {
-    Finding {
-        rule,
-        diag: Diagnostic::warning(&i.source, line, 0, message).with_help(help),
-    }
-}
 
 /// "2026-12-01 10:00 UTC (11:00 Europe/Berlin, UTC+01:00)": a time in UTC and in the
 /// site timezone, so a wrong offset shows.
@@ -90,9 +77,9 @@ pub fn future_times(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
             ));
         }
         for (what, t, line) in times.into_iter().filter(|(_, t, _)| *t > limit) {
-            out.push(warn(
+            out.push(Finding::warning(
                 "future-time",
-                i,
+                &i.source,
                 line,
                 format!(
                     "{what} is {}, {} after now ({})",
@@ -127,9 +114,9 @@ fn no_components(i: &Incident, now: DateTime<Utc>, out: &mut Vec<Finding>) {
         (true, None) => "with impact \"none\" it changes no status at all".to_string(),
         (false, _) => "it counted against no component's uptime".to_string(),
     };
-    out.push(warn(
+    out.push(Finding::warning(
         "no-components",
-        i,
+        &i.source,
         i.lines.impact.max(1),
         format!("this incident names no component: {effect}"),
         "add the affected components: components = [\"api\"], or a [components] table with a level each",
@@ -142,9 +129,9 @@ fn resolution(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
     if i.resolved_from_update
         && let Some(u) = newest
     {
-        out.push(warn(
+        out.push(Finding::warning(
             "resolved-missing",
-            i,
+            &i.source,
             u.line,
             format!(
                 "the newest update says resolved but the incident has no `resolved` time: it is taken as resolved at {}",
@@ -160,9 +147,9 @@ fn resolution(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
         && i.resolved.is_some()
         && let Some(u) = newest.filter(|u| u.status != UpdateStatus::Resolved)
     {
-        out.push(warn(
+        out.push(Finding::warning(
             "resolved-not-final",
-            i,
+            &i.source,
             i.lines.resolved.max(1),
             format!(
                 "`resolved` is set, but the newest update ({}, \"{}\") does not say resolved: customers read the timeline",
@@ -177,9 +164,9 @@ fn resolution(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
     for u in &i.updates {
         match (u.status, resolved_at) {
             (UpdateStatus::Resolved, _) => resolved_at = Some(u.at),
-            (s, Some(r)) => out.push(warn(
+            (s, Some(r)) => out.push(Finding::warning(
                 "resolution-order",
-                i,
+                &i.source,
                 u.line,
                 format!(
                     "this \"{}\" update ({}) comes after the \"resolved\" update at {}",

@@ -6,7 +6,6 @@ use chrono_tz::Tz;
 
 use crate::authoring::outline::{Outline, Row, outline};
 use crate::authoring::variants;
-use crate::diag::Diagnostic;
 use crate::site::{Incident, Site};
 
 pub use crate::diag::Finding;
@@ -68,19 +67,6 @@ pub const RULES: &[(&str, &str)] = &[
         "an incident or update time is more than 10 minutes after now (validate.rs)",
     ),
 ];
-
-fn warn(
-    rule: &'static str,
-    file: &str,
-    line: usize,
-    message: String,
-    help: impl Into<String>,
-) -> Finding {
-    Finding {
-        rule,
-        diag: Diagnostic::warning(file, line, 0, message).with_help(help),
-    }
-}
 
 /// A time as writers read it: in the site timezone, with its offset.
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
@@ -149,7 +135,7 @@ fn sections(i: &Incident, o: &Outline, out: &mut Vec<Finding>) {
             } else {
                 format!(" (or \"{}\")", sec.aliases.join("\", \""))
             };
-            out.push(warn(
+            out.push(Finding::warning(
                 "missing-section",
                 &i.source,
                 i.body_line,
@@ -160,7 +146,7 @@ fn sections(i: &Incident, o: &Outline, out: &mut Vec<Finding>) {
                 format!("add a heading \"## {}\"{also}: {}", sec.heading, sec.prompt),
             ));
         } else if found.iter().all(|h| !h.has_content) {
-            out.push(warn(
+            out.push(Finding::warning(
                 "empty-section",
                 &i.source,
                 found[0].line,
@@ -186,7 +172,7 @@ fn postmortem_due(
     let due = resolved + Duration::hours(i64::from(due_hours));
     if now >= due {
         let hours = (now - resolved).num_hours();
-        out.push(warn(
+        out.push(Finding::warning(
             "postmortem-due",
             &i.source,
             1,
@@ -211,7 +197,7 @@ fn actions(i: &Incident, tz: Tz, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     let today = now.with_timezone(&tz).date_naive();
     for a in &i.actions {
         if a.owner.is_none() {
-            out.push(warn(
+            out.push(Finding::warning(
                 "action-owner",
                 &i.source,
                 a.line,
@@ -223,7 +209,7 @@ fn actions(i: &Incident, tz: Tz, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             continue;
         }
         match a.due {
-            None => out.push(warn(
+            None => out.push(Finding::warning(
                 "action-due",
                 &i.source,
                 a.line,
@@ -232,7 +218,7 @@ fn actions(i: &Incident, tz: Tz, now: DateTime<Utc>, out: &mut Vec<Finding>) {
             )),
             Some(due) if due < today => {
                 let days = (today - due).num_days();
-                out.push(warn(
+                out.push(Finding::warning(
                     "action-overdue",
                     &i.source,
                     a.line,
@@ -258,7 +244,7 @@ fn checkin(i: &Incident, now: DateTime<Utc>, out: &mut Vec<Finding>) {
     let Some(reached) = [90, 60, 30].into_iter().find(|d| days >= *d) else {
         return;
     };
-    out.push(warn(
+    out.push(Finding::warning(
         "checkin-due",
         &i.source,
         first.line,
@@ -291,7 +277,7 @@ fn updates(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
             } else {
                 "oldest first"
             };
-            out.push(warn(
+            out.push(Finding::warning(
                 "update-order",
                 &i.source,
                 cur.line,
@@ -316,7 +302,7 @@ fn updates(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
                     i.resolved.unwrap_or(i.started),
                 )
             };
-            out.push(warn(
+            out.push(Finding::warning(
                 "update-outside",
                 &i.source,
                 u.line,
@@ -380,7 +366,7 @@ fn timeline(file: &str, rows: &[Row], out: &mut Vec<Finding>) {
         if let Some((p, prow)) = prev
             && at < p
         {
-            out.push(warn(
+            out.push(Finding::warning(
                 "timeline-order",
                 file,
                 row.line,
