@@ -197,7 +197,7 @@ pub fn build(
 }
 
 /// What the build warns about that depends on "now": times in the future, which are
-/// published (as unresolved) but are usually a wrong UTC offset.
+/// published (the incident listed as upcoming) but are usually a wrong UTC offset.
 pub fn now_warnings(site: &Site, now: DateTime<Utc>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = crate::validate::future_times(site, now)
         .into_iter()

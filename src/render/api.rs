@@ -187,7 +187,8 @@ pub fn maintenance_api_status(s: MaintenanceStatus) -> &'static str {
     }
 }
 
-/// Resolved incidents with a written post-mortem (more than headings and comments) are in Statuspage's `postmortem` state.
+/// Resolved incidents with a written post-mortem (more than headings and comments) are
+/// in Statuspage's `postmortem` state.
 pub fn incident_api_status(i: &Incident, now: DateTime<Utc>) -> &'static str {
     match incident_status(i, now) {
         UpdateStatus::Resolved if !crate::render::markdown::is_blank(&i.body) => "postmortem",
