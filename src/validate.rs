@@ -61,12 +61,22 @@ pub fn future_times(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     let limit = now + Duration::minutes(FUTURE_SLACK_MINUTES);
     let mut out = Vec::new();
     for i in &site.incidents {
+        // Times are named only when one is found: most incidents have none ahead.
+        let written_resolved = i.resolved.filter(|_| !i.resolved_from_update);
+        let ahead = [Some(i.started), Some(i.detected), written_resolved]
+            .into_iter()
+            .flatten()
+            .chain(i.updates.iter().map(|u| u.at))
+            .any(|t| t > limit);
+        if !ahead {
+            continue;
+        }
         let mut times: Vec<(String, DateTime<Utc>, usize)> =
             vec![("`started`".into(), i.started, i.lines.started)];
         if i.lines.detected > 0 {
             times.push(("`detected`".into(), i.detected, i.lines.detected));
         }
-        if let (Some(r), false) = (i.resolved, i.resolved_from_update) {
+        if let Some(r) = written_resolved {
             times.push(("`resolved`".into(), r, i.lines.resolved));
         }
         for u in &i.updates {

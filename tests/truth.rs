@@ -80,7 +80,7 @@ fn assert_warns(err: &str, file: &str, line: usize, rule: &str) {
     );
 }
 
-/// 1. An unresolved incident without components sets the overall status from its impact
+/// Situation 1: An unresolved incident without components sets the overall status from its impact
 /// (critical → major outage) and is listed with the active incidents.
 #[test]
 fn an_incident_without_components_sets_the_overall_status() {
@@ -108,7 +108,7 @@ fn an_incident_without_components_sets_the_overall_status() {
     assert_warns(&err, "2026-11-26-checkout-down.md", 3, "no-components");
 }
 
-/// 2. The newest update says resolved and `resolved` is absent: resolved at that update's
+/// Situation 2: The newest update says resolved and `resolved` is absent: resolved at that update's
 /// time on the page, in the API, the feeds and the uptime; `check` asks for the line, and
 /// warns about a `resolved` without a final update and an update after a resolution.
 #[test]
@@ -177,7 +177,7 @@ fn a_final_resolved_update_resolves_the_incident_everywhere() {
     assert!(active.contains("Website images missing"));
 }
 
-/// 3. Times after "now" are warned by `check` and `build` (in UTC and the site timezone);
+/// Situation 3: Times after "now" are warned by `check` and `build` (in UTC and the site timezone);
 /// the incident is listed as upcoming, not hidden, and changes no status before its start.
 #[test]
 fn future_times_are_loud_and_the_incident_is_shown() {
@@ -246,7 +246,7 @@ fn day_labels(html: &str, list: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
-/// 4. One start-of-history rule: the bars (status page, component pages), the uptime
+/// Situation 4: One start-of-history rule: the bars (status page, component pages), the uptime
 /// page's calendar and `uptime.json` agree day by day on which days have data and on
 /// their figures. Here "web" has no `since` and its first incident is mid-month.
 #[test]
@@ -295,7 +295,7 @@ fn every_uptime_figure_follows_one_start_of_history() {
     assert!(calendar.contains("1 Nov 2026: 100% available"));
 }
 
-/// 4. `statusgen init` claims no uptime for days before the site existed.
+/// Situation 4: `statusgen init` claims no uptime for days before the site existed.
 #[test]
 fn a_new_site_claims_no_uptime_it_did_not_measure() {
     let tmp = tempfile::tempdir().unwrap();
@@ -326,7 +326,7 @@ fn a_new_site_claims_no_uptime_it_did_not_measure() {
     assert!(!index.contains("25 Nov 2026: 100% available"));
 }
 
-/// 5. No date from the future in the feeds or the calendar, read by real parsers.
+/// Situation 5: No date from the future in the feeds or the calendar, read by real parsers.
 #[test]
 fn feeds_and_calendar_carry_no_future_dates() {
     let (_tmp, _dir, out, _) = built();
@@ -351,7 +351,7 @@ fn feeds_and_calendar_carry_no_future_dates() {
     assert!(rss.contains("<lastBuildDate>Thu, 26 Nov 2026 12:00:00 +0000</lastBuildDate>"));
 }
 
-/// 6. An incident just opened with `statusgen new` publishes no empty headings and no
+/// Situation 6: An incident just opened with `statusgen new` publishes no empty headings and no
 /// post-mortem contents box; written sections stay.
 #[test]
 fn only_written_sections_are_published() {
@@ -396,7 +396,7 @@ fn only_written_sections_are_published() {
     assert!(page.contains(r#"<h2 id="summary">Summary</h2>"#));
 }
 
-/// 7. A Markdown file under `content/` outside `incidents/` and `maintenance/` is an
+/// Situation 7: A Markdown file under `content/` outside `incidents/` and `maintenance/` is an
 /// error that names it and where it belongs; nothing is written.
 #[test]
 fn content_files_in_the_wrong_folder_are_errors() {
@@ -444,7 +444,7 @@ fn content_files_in_the_wrong_folder_are_errors() {
     assert!(check(&dir, &[]).status.success());
 }
 
-/// 8. `check` names files from the current directory in every format, so GitHub can
+/// Situation 8: `check` names files from the current directory in every format, so GitHub can
 /// attach annotations when the site lives in a sub-folder.
 #[test]
 fn check_paths_are_relative_to_the_current_directory() {

@@ -90,10 +90,8 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
                     r.first_cell.push_str(&t);
                 }
             }
-            Event::Start(Tag::Table(_)) => {
-                if variants_timeline(&last_heading) {
-                    table = Some(Vec::new());
-                }
+            Event::Start(Tag::Table(_)) if variants_timeline(&last_heading) => {
+                table = Some(Vec::new());
             }
             Event::End(TagEnd::Table) => {
                 if let Some(rows) = table.take() {

@@ -173,8 +173,74 @@ pub fn content_marks<'e, 'a: 'e>(events: impl IntoIterator<Item = &'e Event<'a>>
 
 /// True when a body has nothing written yet: only headings, comments and whitespace.
 pub fn is_blank(md: &str) -> bool {
+    if surely_written(md) {
+        return false;
+    }
     let events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
     !content_marks(&events).into_iter().any(|m| m)
+}
+
+/// A cheap, exact answer for written bodies (feeds and the API ask for many): a line that
+/// starts with a letter (indented at most 3 spaces), outside HTML comments, right after a
+/// blank line, an ATX heading or the start, opens a paragraph, which is content unless an
+/// underline makes it a setext heading. False means "not sure": parse.
+fn surely_written(md: &str) -> bool {
+    let mut lines = md.lines();
+    let mut in_comment = false;
+    let mut opens_block = true;
+    while let Some(line) = lines.next() {
+        if in_comment {
+            in_comment = !line.contains("-->");
+            opens_block = false;
+            continue;
+        }
+        let text = line.trim_start_matches(' ');
+        if text.is_empty() {
+            opens_block = true;
+            continue;
+        }
+        if let Some(after) = text.strip_prefix("<!--") {
+            in_comment = !after.contains("-->");
+            opens_block = false;
+            continue;
+        }
+        if opens_block
+            && line.len() - text.len() <= 3
+            && text.starts_with(char::is_alphabetic)
+            && !lines
+                .clone()
+                .take_while(|l| !l.trim().is_empty())
+                .any(is_setext_underline)
+        {
+            return true;
+        }
+        opens_block = text.starts_with('#');
+    }
+    false
+}
+
+/// `===` or `---` (spaces around allowed): what turns a paragraph into a heading.
+fn is_setext_underline(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && (t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-' || c == ' '))
+}
+
+/// Whether what follows a heading shows something before any other heading or raw HTML
+/// (false: not sure).
+fn opens_with_content(rest: &[Event]) -> bool {
+    for e in rest {
+        match e {
+            Event::Text(t) | Event::Code(t) if !t.trim().is_empty() => return true,
+            Event::Start(Tag::Table(_)) | Event::Start(Tag::Image { .. }) | Event::Rule => {
+                return true;
+            }
+            Event::Start(Tag::Heading { .. }) | Event::Html(_) | Event::InlineHtml(_) => {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Removes every heading whose section (up to the next heading of the same or a higher
@@ -182,6 +248,14 @@ pub fn is_blank(md: &str) -> bool {
 /// `statusgen new` publishes no empty headings. The comments are left for the
 /// sanitiser, which drops them.
 fn drop_empty_sections(events: &mut Vec<Event>) {
+    // In a written body every heading is soon followed by text, a table or the like:
+    // nothing to drop, and no need to look further.
+    let clearly_written = events.iter().enumerate().all(|(k, e)| {
+        !matches!(e, Event::End(TagEnd::Heading(_))) || opens_with_content(&events[k + 1..])
+    });
+    if clearly_written {
+        return;
+    }
     let marks = content_marks(events.iter());
     // (start, end, level) of every heading.
     let mut headings: Vec<(usize, usize, HeadingLevel)> = Vec::new();
@@ -635,6 +709,57 @@ mod tests {
         // A raw HTML block other than a comment is content.
         assert!(!is_blank("## A\n\n<div>x</div>\n"));
         assert_eq!(render_markdown("## A\n\n<div>x</div>\n").headings.len(), 1);
+    }
+
+    #[test]
+    fn the_quick_written_test_agrees_with_the_parse() {
+        let parsed = |md: &str| {
+            let events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
+            !content_marks(&events).into_iter().any(|m| m)
+        };
+        for md in [
+            "",
+            "## Summary\n\nWe fixed it.\n",
+            "## Summary\nWe fixed it.\n",
+            "Summary\n=======\n",
+            "Summary\nmore\n---\n",
+            "<!--\nText inside\n-->\n",
+            "<!-- a --> \n\nText after\n",
+            "[ref]:\n  http://x.test\n",
+            "    indented code\n",
+            "Name | Value\n--- | ---\n",
+            "## A\n\n<!-- prompt -->\n\n## B\n",
+            "- \n",
+            "Ünïcode text\n",
+        ] {
+            if surely_written(md) {
+                assert!(!parsed(md), "{md:?} is blank when parsed");
+            }
+            assert_eq!(is_blank(md), parsed(md), "{md:?}");
+        }
+        assert!(surely_written("## Summary\n\nWe fixed it.\n"));
+        assert!(!surely_written("Summary\n=======\n"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Bodies made of the pieces that decide it: the quick test never calls a blank
+        /// body written, and `is_blank` always answers as the full parse does.
+        #[test]
+        fn the_quick_test_is_exact_on_random_bodies(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "## Summary", "Summary", "text", "   text", "    code", "===", "---", "- ",
+                "<!--", "-->", "<!-- c -->", "[r]:", "  http://x", "| a |", "|---|", "> q",
+                "```", "", "#", "<div>", "1.",
+            ]), 0..10),
+        ) {
+            let md = pieces.join("\n");
+            let events: Vec<Event> = Parser::new_ext(&md, OPTIONS).collect();
+            let parsed = !content_marks(&events).into_iter().any(|m| m);
+            proptest::prop_assert!(!(surely_written(&md) && parsed), "{:?}", md);
+            proptest::prop_assert_eq!(is_blank(&md), parsed);
+        }
     }
 
     #[test]
