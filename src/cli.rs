@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
+use crate::authoring::time_arg::TimeArg;
 use crate::diag::Diagnostic;
 use crate::load::LoadOptions;
+use crate::load::root::site_root;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -34,13 +36,72 @@ pub enum Command {
     Init(InitArgs),
     /// Preview the site with live reload (built in memory; nothing is written).
     Serve(ServeArgs),
+    /// Post an update to an incident or maintenance window (edits its file in place).
+    Update(UpdateArgs),
+    /// Resolve an incident (or complete a maintenance window) with a final update.
+    Resolve(ResolveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// The incident or maintenance window: its slug, a unique start of it (the date may
+    /// be left out), or its file's path.
+    pub incident: String,
+    /// Incidents: investigating, identified, monitoring or resolved. Maintenance:
+    /// scheduled, in_progress, completed or cancelled.
+    #[arg(long, value_parser = parse_status)]
+    pub status: String,
+    /// What customers should know.
+    #[arg(long, short)]
+    pub message: String,
+    /// When: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone [default: now].
+    #[arg(long)]
+    pub at: Option<TimeArg>,
+    /// A component's level from now on, id=level (repeat it, or separate with commas).
+    #[arg(long = "component", value_delimiter = ',')]
+    pub components: Vec<String>,
+    /// A new impact: none, minor, major or critical.
+    #[arg(long, value_parser = parse_impact)]
+    pub impact: Option<crate::model::level::Impact>,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ResolveArgs {
+    /// The incident or maintenance window: its slug, a unique start of it, or its path.
+    pub incident: String,
+    /// The final message [default: a short note that service is back to normal].
+    #[arg(long, short)]
+    pub message: Option<String>,
+    /// When: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone [default: now].
+    #[arg(long)]
+    pub at: Option<TimeArg>,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+}
+
+fn parse_status(s: &str) -> Result<String, String> {
+    use crate::model::level::{MaintenanceStatus, UpdateStatus, one_of};
+    if UpdateStatus::parse(s).is_some() || MaintenanceStatus::parse(s).is_some() {
+        return Ok(s.to_string());
+    }
+    let incident: Vec<&str> = UpdateStatus::ALL.iter().map(|t| t.as_str()).collect();
+    let maintenance: Vec<&str> = MaintenanceStatus::ALL.iter().map(|t| t.as_str()).collect();
+    Err(format!(
+        "use {} for an incident, {} for maintenance",
+        one_of(&incident),
+        one_of(&maintenance)
+    ))
 }
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// The site folder (holding site.toml and content/).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Where to write the site, replaced as a whole on success [default: ROOT/public].
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -50,22 +111,22 @@ pub struct BuildArgs {
     /// Include incidents and maintenance marked draft = true.
     #[arg(long)]
     pub drafts: bool,
-    /// The current time, RFC 3339 (default: $SOURCE_DATE_EPOCH, else the clock).
-    #[arg(long, value_parser = parse_now)]
-    pub now: Option<DateTime<Utc>>,
+    /// The current time: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone (default: $SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long)]
+    pub now: Option<TimeArg>,
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The site folder (holding site.toml and content/).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// Treat warnings as failures (exit 1).
     #[arg(long)]
     pub strict: bool,
-    /// The current time, RFC 3339, for overdue and follow-up rules (default: $SOURCE_DATE_EPOCH, else the clock).
-    #[arg(long, value_parser = parse_now)]
-    pub now: Option<DateTime<Utc>>,
+    /// The current time, for overdue and follow-up rules: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone (default: $SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long)]
+    pub now: Option<TimeArg>,
     /// How to print findings: text (stderr), json (one object per line) or github (annotations).
     #[arg(long, value_enum, default_value_t = crate::authoring::check::Format::Text)]
     pub format: crate::authoring::check::Format,
@@ -86,8 +147,9 @@ pub enum NewCommand {
 pub struct NewIncidentArgs {
     /// The incident's title, as customers will read it.
     pub title: String,
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// The post-mortem variant: lightweight, incident, launch, status-page or regulated.
     #[arg(long, default_value = "incident", value_parser = parse_template)]
     pub template: crate::model::level::TemplateKind,
@@ -97,23 +159,24 @@ pub struct NewIncidentArgs {
     /// none, minor, major or critical.
     #[arg(long, default_value = "minor", value_parser = parse_impact)]
     pub impact: crate::model::level::Impact,
-    /// When the incident started, RFC 3339 (default: $SOURCE_DATE_EPOCH, else the clock).
-    #[arg(long, value_parser = parse_now)]
-    pub now: Option<DateTime<Utc>>,
+    /// When the incident started: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone (default: $SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long)]
+    pub now: Option<TimeArg>,
 }
 
 #[derive(Args, Debug)]
 pub struct NewMaintenanceArgs {
     /// The window's title, as customers will read it.
     pub title: String,
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
-    /// Start: RFC 3339, or YYYY-MM-DDTHH:MM in the site timezone.
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
     #[arg(long)]
-    pub starts: String,
-    /// End: RFC 3339, or YYYY-MM-DDTHH:MM in the site timezone.
+    pub root: Option<PathBuf>,
+    /// Start: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone.
     #[arg(long)]
-    pub ends: String,
+    pub starts: TimeArg,
+    /// End: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone.
+    #[arg(long)]
+    pub ends: TimeArg,
     /// Component ids from site.toml, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub components: Vec<String>,
@@ -147,9 +210,9 @@ fn parse_impact(s: &str) -> Result<crate::model::level::Impact, String> {
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    /// The site folder (holding site.toml and content/).
-    #[arg(long, default_value = ".")]
-    pub root: PathBuf,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
@@ -168,10 +231,23 @@ pub struct ServeArgs {
     pub poll: bool,
 }
 
-pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| format!("{e}; write it like 2026-04-15T12:00:00Z"))
+/// "Now" from a `--now`/`--at` argument: a local time is read in the site's timezone,
+/// so site.toml is read for it (its problems reported, exit 1).
+fn time_or_now(root: &std::path::Path, flag: Option<TimeArg>) -> Result<DateTime<Utc>, ExitCode> {
+    let flag = match flag {
+        Some(t) if t.is_local() => {
+            let config = crate::authoring::new::read_config(root).map_err(|e| {
+                if let crate::authoring::new::NewError::Invalid(d) = e {
+                    report(&d);
+                }
+                ExitCode::from(1)
+            })?;
+            Some(t.resolve(config.timezone).map_err(usage_error)?)
+        }
+        Some(t) => Some(t.resolve(chrono_tz::UTC).map_err(usage_error)?),
+        None => None,
+    };
+    resolve_now(flag).map_err(usage_error)
 }
 
 /// "Now": the flag, else SOURCE_DATE_EPOCH, else the clock, read once.
@@ -232,7 +308,81 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(c) => new(c),
         Command::Init(a) => init(a),
         Command::Serve(a) => serve(a),
+        Command::Update(a) => update(a),
+        Command::Resolve(a) => resolve(a),
     }
+}
+
+fn posted(
+    root: &std::path::Path,
+    result: Result<crate::authoring::lifecycle::Posted, crate::authoring::lifecycle::PostError>,
+) -> ExitCode {
+    use crate::authoring::lifecycle::PostError;
+    match result {
+        Ok(p) => {
+            println!("{}", p.path.display());
+            eprintln!(
+                "posted \"{}\" to {} {} ({}); publish it with `statusgen build`",
+                p.status,
+                p.kind.noun(),
+                p.slug,
+                p.rel
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            match e {
+                PostError::Invalid(mut d) => {
+                    // Content files as seen from where statusgen runs; arguments as named.
+                    let files = d.iter_mut().filter(|d| d.file.starts_with("content/"));
+                    crate::diag::rebase(files, root);
+                    report(&d)
+                }
+                PostError::Io(p, e) => eprintln!("error: cannot update {}: {e}", p.display()),
+            }
+            eprintln!("nothing was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn update(a: UpdateArgs) -> ExitCode {
+    let root = site_root(a.root);
+    let at = match time_or_now(&root, a.at) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    posted(
+        &root,
+        crate::authoring::lifecycle::post(
+            &root,
+            &current_dir(),
+            &a.incident,
+            &crate::authoring::lifecycle::Post {
+                status: a.status,
+                message: a.message,
+                at,
+                components: a.components,
+                impact: a.impact,
+            },
+        ),
+    )
+}
+
+fn resolve(a: ResolveArgs) -> ExitCode {
+    let root = site_root(a.root);
+    let at = match time_or_now(&root, a.at) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    posted(
+        &root,
+        crate::authoring::lifecycle::resolve(&root, &current_dir(), &a.incident, a.message, at),
+    )
 }
 
 fn serve(a: ServeArgs) -> ExitCode {
@@ -240,7 +390,7 @@ fn serve(a: ServeArgs) -> ExitCode {
         return usage_error(e);
     }
     let opts = crate::serve::ServeOptions {
-        root: a.root,
+        root: site_root(a.root),
         bind: a.bind,
         port: a.port,
         open: a.open,
@@ -257,19 +407,20 @@ fn serve(a: ServeArgs) -> ExitCode {
 }
 
 fn build(a: BuildArgs) -> ExitCode {
-    let now = match resolve_now(a.now) {
+    let root = site_root(a.root);
+    let now = match time_or_now(&root, a.now) {
         Ok(n) => n,
-        Err(e) => return usage_error(e),
+        Err(code) => return code,
     };
     // An explicit --output is relative to where statusgen runs; the default lives in the site.
-    let output = a.output.unwrap_or_else(|| a.root.join("public"));
+    let output = a.output.unwrap_or_else(|| root.join("public"));
     let opts = LoadOptions {
         drafts: a.drafts,
         base_url: a.base_url,
     };
-    match crate::build::build(&a.root, &output, &opts, now) {
+    match crate::build::build(&root, &output, &opts, now) {
         Ok(mut s) => {
-            crate::diag::rebase(&mut s.warnings, &a.root);
+            crate::diag::rebase(&mut s.warnings, &root);
             report(&s.warnings);
             eprintln!(
                 "built {} incident(s) and {} maintenance window(s) into {} ({} files)",
@@ -281,7 +432,7 @@ fn build(a: BuildArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(crate::build::BuildError::Content(mut d)) => {
-            crate::diag::rebase(&mut d, &a.root);
+            crate::diag::rebase(&mut d, &root);
             report(&d);
             eprintln!(
                 "build failed: nothing was written; {} is unchanged",
@@ -299,18 +450,19 @@ fn build(a: BuildArgs) -> ExitCode {
 
 fn check(a: CheckArgs) -> ExitCode {
     use crate::authoring::check::{self, CheckOptions, Format};
-    let now = match resolve_now(a.now) {
+    let root = site_root(a.root);
+    let now = match time_or_now(&root, a.now) {
         Ok(n) => n,
-        Err(e) => return usage_error(e),
+        Err(code) => return code,
     };
     let mut r = check::check_site(
-        &a.root,
+        &root,
         &CheckOptions {
             now,
             drafts: a.drafts,
         },
     );
-    crate::diag::rebase(r.findings.iter_mut().map(|f| &mut f.diag), &a.root);
+    crate::diag::rebase(r.findings.iter_mut().map(|f| &mut f.diag), &root);
     match a.format {
         Format::Text => report(&check::text_diagnostics(&r.findings)),
         Format::Json => r
@@ -322,7 +474,7 @@ fn check(a: CheckArgs) -> ExitCode {
             .iter()
             .for_each(|f| println!("{}", check::github_line(f))),
     }
-    eprintln!("{}", check::summary(&r, &a.root));
+    eprintln!("{}", check::summary(&r, &root));
     if r.fails(a.strict) {
         ExitCode::from(1)
     } else {
@@ -345,12 +497,13 @@ fn new(c: NewCommand) -> ExitCode {
     use crate::authoring::new;
     let written = match c {
         NewCommand::Incident(a) => {
-            let now = match resolve_now(a.now) {
+            let root = site_root(a.root);
+            let now = match time_or_now(&root, a.now) {
                 Ok(n) => n,
-                Err(e) => return usage_error(e),
+                Err(code) => return code,
             };
             new::new_incident(
-                &a.root,
+                &root,
                 &new::IncidentSpec {
                     title: a.title,
                     template: a.template,
@@ -361,19 +514,19 @@ fn new(c: NewCommand) -> ExitCode {
             )
         }
         NewCommand::Maintenance(a) => {
-            let config = match new::read_config(&a.root) {
+            let root = site_root(a.root);
+            let config = match new::read_config(&root) {
                 Ok(c) => c,
                 Err(e) => return new_failed(e),
             };
             let tz = config.timezone;
-            let (starts, ends) =
-                match (new::parse_time(&a.starts, tz), new::parse_time(&a.ends, tz)) {
-                    (Ok(s), Ok(e)) => (s, e),
-                    (Err(e), _) => return usage_error(format!("--starts: {e}")),
-                    (_, Err(e)) => return usage_error(format!("--ends: {e}")),
-                };
+            let (starts, ends) = match (a.starts.resolve(tz), a.ends.resolve(tz)) {
+                (Ok(s), Ok(e)) => (s, e),
+                (Err(e), _) => return usage_error(format!("--starts: {e}")),
+                (_, Err(e)) => return usage_error(format!("--ends: {e}")),
+            };
             new::new_maintenance(
-                &a.root,
+                &root,
                 &new::MaintenanceSpec {
                     title: a.title,
                     starts,

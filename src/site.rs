@@ -143,8 +143,20 @@ pub struct Maintenance {
     /// Front-matter override; otherwise derived from "now".
     pub status: Option<MaintenanceStatus>,
     pub draft: bool,
+    /// Announcements during the window, oldest first.
+    pub updates: Vec<MaintenanceUpdate>,
     pub body: String,
     pub body_line: usize,
+}
+
+/// An `[[updates]]` entry of a maintenance window, in Statuspage's maintenance states.
+#[derive(Debug, Clone)]
+pub struct MaintenanceUpdate {
+    pub at: DateTime<Utc>,
+    pub status: MaintenanceStatus,
+    pub message: String,
+    /// 1-based line in the source file.
+    pub line: usize,
 }
 
 impl Site {
@@ -274,6 +286,7 @@ impl Maintenance {
             components: Vec::new(),
             status: None,
             draft: false,
+            updates: Vec::new(),
             body: String::new(),
             body_line: 1,
         }

@@ -205,78 +205,200 @@ a few minutes during the window; no downtime is expected.
     (path, text)
 }
 
-/// The GitHub Actions workflow: check, build and publish to GitHub Pages.
-pub fn github_workflow() -> String {
-    r#"# Builds the status page and publishes it to GitHub Pages.
-# In the repository's Settings > Pages, set "Source" to "GitHub Actions".
+/// Actions the workflow uses, pinned to a commit (the tag in the comment) so a moved tag
+/// cannot change what runs with the deploy token.
+const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+const CACHE: &str = "actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5";
+const UPLOAD_PAGES: &str =
+    "actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0";
+const DEPLOY_PAGES: &str = "actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0";
+
+/// The head of the workflow: triggers, token permissions (none unless a job asks) and
+/// the statusgen release it installs: this binary's version, from its repository.
+fn workflow_head() -> String {
+    format!(
+        r#"# Checks every pull request, and builds and publishes the status page to GitHub Pages
+# on every push to main, every hour and on demand.
+#
+# Setup: in the repository's Settings > Pages, set "Source" to "GitHub Actions".
+# Custom domain: enter it in Settings > Pages > Custom domain, and put the same name in
+# static/CNAME (one line, e.g. status.example.com) so every other host serves it too.
+# The pages are built for the address GitHub Pages reports, so a custom domain or a fork
+# needs no change to base_url.
 name: Status page
 
 on:
   push:
     branches: [main]
+  pull_request:
   workflow_dispatch:
-  # A static status page only changes when it is rebuilt: the schedule moves maintenance
-  # windows from upcoming to in progress to completed, and rolls the uptime bars each day.
+  # A static status page only changes when it is rebuilt: the hourly run moves maintenance
+  # windows from upcoming to in progress to completed and rolls the uptime bars each day.
+  # The weekly one also keeps the schedule alive (see the keepalive job).
   schedule:
     - cron: "17 * * * *"
+    - cron: "47 4 * * 1"
 
-permissions:
-  contents: read
-  pages: write
-  id-token: write
+permissions: {{}}
 
-# One deployment at a time; never cancel one that is publishing.
+# One deployment at a time, never cancelling one that is publishing; a pull request's
+# newer push cancels its older check.
 concurrency:
-  group: pages
-  cancel-in-progress: false
+  group: ${{{{ github.event_name == 'pull_request' && github.ref || 'status-page' }}}}
+  cancel-in-progress: ${{{{ github.event_name == 'pull_request' }}}}
+
+env:
+  # The statusgen release to install: a prebuilt binary, verified against the release's
+  # SHA256SUMS (set STATUSGEN_SHA256 to the archive's checksum to pin it here too).
+  STATUSGEN_VERSION: "{version}"
+  STATUSGEN_REPO: "{repo}"
+  STATUSGEN_SHA256: ""
 
 jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+        repo = env!("CARGO_PKG_REPOSITORY"),
+    )
+}
 
-      # statusgen from the git repository named by the repository variable STATUSGEN_GIT
-      # (Settings → Secrets and variables → Actions → Variables), else from crates.io.
-      # Pin a version for reproducible builds (add --tag/--rev, or --version X.Y.Z).
+/// Steps that put `statusgen` on the PATH: the cached binary, else the release's binary
+/// (checksum verified), else compiled from the tagged source and cached for next time.
+fn install_steps() -> String {
+    format!(
+        r#"      - name: Restore statusgen
+        id: statusgen-cache
+        uses: {CACHE}
+        with:
+          path: ~/.statusgen/bin
+          key: statusgen-${{{{ env.STATUSGEN_VERSION }}}}-${{{{ runner.os }}}}-${{{{ runner.arch }}}}
+
       - name: Install statusgen
+        if: steps.statusgen-cache.outputs.cache-hit != 'true'
         env:
-          STATUSGEN_GIT: ${{ vars.STATUSGEN_GIT }}
+          RUNNER_ARCH: ${{{{ runner.arch }}}}
         run: |
-          if [ -n "$STATUSGEN_GIT" ]; then
-            cargo install --locked --git "$STATUSGEN_GIT" statusgen
+          set -euo pipefail
+          case "$RUNNER_ARCH" in
+            ARM64) target=aarch64-unknown-linux-musl ;;
+            *) target=x86_64-unknown-linux-musl ;;
+          esac
+          archive="statusgen-$target.tar.gz"
+          base="$STATUSGEN_REPO/releases/download/v$STATUSGEN_VERSION"
+          mkdir -p ~/.statusgen/bin
+          cd "$RUNNER_TEMP"
+          if curl -fsSL --retry 3 -o "$archive" "$base/$archive" && curl -fsSL --retry 3 -o SHA256SUMS "$base/SHA256SUMS"; then
+            # A checksum that does not match stops the job: never run an unverified binary.
+            if [ -n "$STATUSGEN_SHA256" ]; then
+              echo "$STATUSGEN_SHA256  $archive" | sha256sum -c -
+            else
+              grep " $archive\$" SHA256SUMS | sha256sum -c -
+            fi
+            tar -xzf "$archive" -C ~/.statusgen/bin statusgen
           else
-            cargo install --locked statusgen
+            echo "::warning::no statusgen $STATUSGEN_VERSION release binary for $target; compiling it (once: the result is cached)"
+            cargo install --locked --git "$STATUSGEN_REPO" --tag "v$STATUSGEN_VERSION" --root ~/.statusgen statusgen
           fi
 
+      - name: Put statusgen on the PATH
+        run: |
+          echo "$HOME/.statusgen/bin" >> "$GITHUB_PATH"
+          "$HOME/.statusgen/bin/statusgen" --version
+"#
+    )
+}
+
+/// Checks on every event (annotations on a pull request's files); builds and uploads the
+/// site except on pull requests.
+fn build_job() -> String {
+    format!(
+        r#"  build:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    permissions:
+      contents: read
+      pages: read
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+
+{install}
       # Errors (broken front matter, unknown components) stop the deploy; warnings (a missing
       # post-mortem section, an overdue action) are shown as annotations but never block a
       # status update during an incident.
       - name: Check
         run: statusgen check --format github
 
-      - id: pages
-        uses: actions/configure-pages@v5
-
-      # --base-url follows the Pages address, so a custom domain or a fork just works.
+      # For the address GitHub Pages serves (a custom domain, a fork), else base_url.
       - name: Build
-        run: statusgen build --base-url "${{ steps.pages.outputs.base_url }}/"
+        if: github.event_name != 'pull_request'
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+        run: |
+          if url=$(gh api "repos/$GITHUB_REPOSITORY/pages" --jq .html_url 2>/dev/null) && [ -n "$url" ]; then
+            statusgen build --base-url "${{url%/}}/"
+          else
+            echo "::warning::GitHub Pages is not set up yet (Settings > Pages > Source: GitHub Actions); building for base_url from site.toml"
+            statusgen build
+          fi
 
-      - uses: actions/upload-pages-artifact@v3
+      - name: Upload the site
+        if: github.event_name != 'pull_request'
+        uses: {UPLOAD_PAGES}
         with:
           path: public
+"#,
+        install = install_steps(),
+    )
+}
 
+/// Publishes what `build` uploaded.
+fn deploy_job() -> String {
+    format!(
+        r#"
   deploy:
     needs: build
+    if: github.event_name != 'pull_request'
     runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      pages: write
+      id-token: write
     environment:
       name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
+      url: ${{{{ steps.deployment.outputs.page_url }}}}
     steps:
       - id: deployment
-        uses: actions/deploy-pages@v4
+        uses: {DEPLOY_PAGES}
 "#
-    .to_string()
+    )
+}
+
+/// GitHub pauses the schedules of a repository without activity for 60 days, which would
+/// freeze the page; re-enabling the workflow weekly counts as activity.
+fn keepalive_job() -> String {
+    let file = WORKFLOW_PATH.rsplit('/').next().unwrap_or(WORKFLOW_PATH);
+    format!(
+        r#"
+  keepalive:
+    if: github.event_name == 'schedule' && github.event.schedule == '47 4 * * 1'
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    permissions:
+      actions: write
+    steps:
+      - name: Keep the hourly schedule alive
+        env:
+          GH_TOKEN: ${{{{ github.token }}}}
+        run: gh api -X PUT "repos/$GITHUB_REPOSITORY/actions/workflows/{file}/enable"
+"#
+    )
+}
+
+/// The GitHub Actions workflow: check pull requests; build and publish to GitHub Pages.
+/// Jobs are separate pieces so more can be appended (each with its own permissions).
+pub fn github_workflow() -> String {
+    [workflow_head(), build_job(), deploy_job(), keepalive_job()].concat()
 }
 
 /// Every file of a new site. Example content is dated around `now`: the incident a few

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::authoring::variants;
@@ -68,36 +68,7 @@ pub fn floor_minute(t: DateTime<Utc>) -> DateTime<Utc> {
         .unwrap_or(t)
 }
 
-/// `--starts` / `--ends`: RFC 3339, or a naive local `YYYY-MM-DDTHH:MM[:SS]` (a space
-/// instead of `T` is fine) read in the site timezone.
-pub fn parse_time(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let naive = [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    .ok_or_else(|| {
-        format!(
-            "\"{s}\" is not a time: write 2026-12-01T02:00 (in {}) or 2026-12-01T02:00:00Z",
-            tz.name()
-        )
-    })?;
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
-        LocalResult::Ambiguous(a, _) => Ok(a.with_timezone(&Utc)),
-        LocalResult::None => Err(format!(
-            "{naive} does not exist in {} (the clocks jump forward then); give the time with its UTC offset",
-            tz.name()
-        )),
-    }
-}
+pub use crate::authoring::time_arg::parse_time;
 
 /// Comment-only prompts: writers see them, the sanitizer keeps them off the published page.
 fn prompt(text: &str) -> String {
@@ -248,7 +219,8 @@ pub fn taken_slugs(root: &Path, dir: &Path) -> HashSet<String> {
 
 /// The file stem for a new file: `YYYY-MM-DD-slug`, with `-2`, `-3`, … when taken.
 pub fn unique_stem(date: &str, title: &str, fallback: &str, taken: &HashSet<String>) -> String {
-    let mut base = slug::from_file_stem(title);
+    // Transliterated first, so "Überlast" gives "uberlast" and "Сбой" gives "sboi".
+    let mut base = slug::from_file_stem(&deunicode::deunicode(title));
     // Keep file names short enough for every filesystem, cutting at a word boundary.
     if base.len() > 60 {
         let cut = base[..60].rfind('-').unwrap_or(60);
@@ -331,33 +303,81 @@ pub fn write_new(
     text: &str,
 ) -> Result<PathBuf, NewError> {
     std::fs::create_dir_all(dir).map_err(|e| NewError::Io(dir.to_path_buf(), e))?;
+    // Written in full under a hidden name first, then linked to its name (which fails
+    // if that exists): a build or `serve` never reads a half-written file.
+    let tmp = dir.join(format!(".new-{}.statusgen.tmp", std::process::id()));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(NewError::Io(tmp, e));
+    }
     let mut taken = taken_slugs(root, dir);
-    loop {
+    let result = loop {
         let stem = unique_stem(date, title, fallback, &taken);
         let path = dir.join(format!("{stem}.md"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(text.as_bytes())
-                    .map_err(|e| NewError::Io(path.clone(), e))?;
-                return Ok(path);
+        let linked = std::fs::hard_link(&tmp, &path).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                return Err(e);
             }
+            // A filesystem without hard links: create the file, never replacing one.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(text.as_bytes()))
+        });
+        match linked {
+            Ok(()) => break Ok(path),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 taken.insert(stem);
             }
-            Err(e) => return Err(NewError::Io(path, e)),
+            Err(e) => break Err(NewError::Io(path, e)),
         }
+    };
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// Refuses a title customers could not read (`check` rejects an empty one).
+pub fn check_title(title: &str) -> Result<(), NewError> {
+    if title.trim().is_empty() {
+        return Err(NewError::Invalid(vec![
+            Diagnostic::error("TITLE", 0, 0, "the title is empty")
+                .with_help("give the title customers will read, e.g. statusgen new incident \"Login failures\""),
+        ]));
     }
+    Ok(())
+}
+
+/// Reads `text` as the loader does and refuses it on any error `check` would report, so
+/// a new file is valid before it exists.
+fn validate(rel: &str, text: &str, config: &Config, incident: bool) -> Result<(), NewError> {
+    use crate::load::content::{FileInput, parse_incident, parse_maintenance};
+    let mut diags = Vec::new();
+    let input = FileInput {
+        rel,
+        stem: "new",
+        bytes: text.as_bytes(),
+    };
+    if incident {
+        parse_incident(&input, config, config.timezone, &mut diags);
+    } else {
+        parse_maintenance(&input, config, config.timezone, &mut diags);
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(NewError::Invalid(diags));
+    }
+    Ok(())
 }
 
 /// `new incident`: returns the path written.
 pub fn new_incident(root: &Path, spec: &IncidentSpec) -> Result<PathBuf, NewError> {
+    check_title(&spec.title)?;
     let config = read_config(root)?;
     check_components(&spec.components, &config)?;
     let text = incident_text(spec, &config);
+    validate("content/incidents/(new)", &text, &config, true)?;
     let date = spec
         .now
         .with_timezone(&config.timezone)
@@ -375,6 +395,7 @@ pub fn new_incident(root: &Path, spec: &IncidentSpec) -> Result<PathBuf, NewErro
 
 /// `new maintenance`: returns the path written.
 pub fn new_maintenance(root: &Path, spec: &MaintenanceSpec) -> Result<PathBuf, NewError> {
+    check_title(&spec.title)?;
     let config = read_config(root)?;
     check_components(&spec.components, &config)?;
     if spec.ends <= spec.starts {
@@ -384,6 +405,7 @@ pub fn new_maintenance(root: &Path, spec: &MaintenanceSpec) -> Result<PathBuf, N
         ]));
     }
     let text = maintenance_text(spec, &config);
+    validate("content/maintenance/(new)", &text, &config, false)?;
     let date = spec
         .starts
         .with_timezone(&config.timezone)
@@ -500,21 +522,6 @@ mod tests {
     }
 
     #[test]
-    fn times_parse_or_explain() {
-        let tz = chrono_tz::Europe::Berlin;
-        assert!(
-            parse_time("tomorrow", tz)
-                .unwrap_err()
-                .contains("2026-12-01T02:00")
-        );
-        assert!(parse_time("2026-03-29T02:30", tz).is_err());
-        assert_eq!(
-            parse_time("2026-03-14 10:36", tz).unwrap().to_rfc3339(),
-            "2026-03-14T09:36:00+00:00"
-        );
-    }
-
-    #[test]
     fn stems_are_ascii_and_unique() {
         let mut taken = HashSet::new();
         assert_eq!(
@@ -523,10 +530,14 @@ mod tests {
         );
         assert_eq!(
             unique_stem("2026-03-14", "Überlast ☃", "incident", &taken),
-            "2026-03-14-berlast"
+            "2026-03-14-uberlast-snowman"
         );
         assert_eq!(
-            unique_stem("2026-03-14", "☃☃", "incident", &taken),
+            unique_stem("2026-03-14", "Сбой ĉe la nodo", "incident", &taken),
+            "2026-03-14-sboi-ce-la-nodo"
+        );
+        assert_eq!(
+            unique_stem("2026-03-14", "!!!", "incident", &taken),
             "2026-03-14-incident"
         );
         taken.insert("2026-03-14-incident".to_string());

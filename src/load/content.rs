@@ -12,7 +12,9 @@ use crate::load::slug;
 use crate::model::level::{
     ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
-use crate::site::{Action, Affected, Config, Incident, IncidentLines, Maintenance, Update};
+use crate::site::{
+    Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Update,
+};
 
 const INCIDENT_KEYS: &[&str] = &[
     "title",
@@ -39,6 +41,7 @@ const MAINTENANCE_KEYS: &[&str] = &[
     "components",
     "status",
     "draft",
+    "updates",
 ];
 
 fn words<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -176,6 +179,42 @@ fn table_array<'t, 'a>(
     out
 }
 
+/// The `[[updates]]` entries of a timeline, oldest first (in time order whatever order
+/// the file uses): `(at, status, message, line)`. Incidents and maintenance windows
+/// differ only in their status words.
+fn timeline<'a, S>(
+    r: &mut Reader<'a>,
+    t: &DeTable<'a>,
+    parse: fn(&str) -> Option<S>,
+    allowed: &[&str],
+    example: &str,
+) -> Vec<(chrono::DateTime<chrono::Utc>, S, String, usize)> {
+    let mut updates = Vec::new();
+    for (u, uspan) in table_array(r, t, "updates") {
+        let what = "an [[updates]] entry";
+        r.deny_unknown(u, UPDATE_KEYS, what);
+        let at = r.req_datetime(u, &uspan, "at", what);
+        let status = match Reader::get(u, "status") {
+            None => {
+                r.error(
+                    &(uspan.start..uspan.start),
+                    format!("{what} is missing required key `status`"),
+                    format!("add: status = \"{example}\""),
+                );
+                None
+            }
+            Some(_) => r.opt_word(u, "status", parse, allowed),
+        };
+        let message = r.req_str(u, &uspan, "message", what);
+        let line = r.position(&uspan).0;
+        if let (Some(at), Some(status), Some(message)) = (at, status, message) {
+            updates.push((at, status, message, line));
+        }
+    }
+    updates.sort_by_key(|u| u.0);
+    updates
+}
+
 pub fn parse_incident(
     input: &FileInput,
     config: &Config,
@@ -280,40 +319,21 @@ pub fn parse_incident(
         }
     }
 
-    let mut updates = Vec::new();
-    for (u, uspan) in table_array(&mut r, t, "updates") {
-        let what = "an [[updates]] entry";
-        r.deny_unknown(u, UPDATE_KEYS, what);
-        let at = r.req_datetime(u, &uspan, "at", what);
-        let status = match Reader::get(u, "status") {
-            None => {
-                r.error(
-                    &(uspan.start..uspan.start),
-                    format!("{what} is missing required key `status`"),
-                    "add: status = \"investigating\"",
-                );
-                None
-            }
-            Some(_) => r.opt_word(
-                u,
-                "status",
-                UpdateStatus::parse,
-                &words(&UpdateStatus::ALL, UpdateStatus::as_str),
-            ),
-        };
-        let message = r.req_str(u, &uspan, "message", what);
-        let line = r.position(&uspan).0;
-        if let (Some(at), Some(status), Some(message)) = (at, status, message) {
-            updates.push(Update {
-                at,
-                status,
-                message,
-                line,
-            });
-        }
-    }
-    // The timeline is shown in time order whatever order the file uses.
-    updates.sort_by_key(|u| u.at);
+    let updates: Vec<Update> = timeline(
+        &mut r,
+        t,
+        UpdateStatus::parse,
+        &words(&UpdateStatus::ALL, UpdateStatus::as_str),
+        "investigating",
+    )
+    .into_iter()
+    .map(|(at, status, message, line)| Update {
+        at,
+        status,
+        message,
+        line,
+    })
+    .collect();
 
     let mut actions = Vec::new();
     for (a, aspan) in table_array(&mut r, t, "actions") {
@@ -462,6 +482,22 @@ pub fn parse_maintenance(
             ),
         }
     }
+    let status_words = words(&MaintenanceStatus::ALL, MaintenanceStatus::as_str);
+    let updates: Vec<MaintenanceUpdate> = timeline(
+        &mut r,
+        t,
+        MaintenanceStatus::parse,
+        &status_words,
+        "scheduled",
+    )
+    .into_iter()
+    .map(|(at, status, message, line)| MaintenanceUpdate {
+        at,
+        status,
+        message,
+        line,
+    })
+    .collect();
     if let (Some(a), Some(b), Some(v)) = (starts, ends, Reader::get(t, "ends"))
         && b <= a
     {
@@ -483,6 +519,7 @@ pub fn parse_maintenance(
         components,
         status,
         draft,
+        updates,
         body: s.body.to_string(),
         body_line: s.body_line,
     })

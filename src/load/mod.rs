@@ -5,6 +5,7 @@ pub mod config;
 pub mod content;
 pub mod frontmatter;
 pub mod reader;
+pub mod root;
 pub mod slug;
 pub mod walk;
 

@@ -238,6 +238,9 @@ fn newest_change<'a>(
     }
     for m in maintenance {
         see(m.starts);
+        for u in &m.updates {
+            see(u.at);
+        }
         if maintenance_status(m, now) != MaintenanceStatus::Cancelled {
             see(m.ends);
         }
@@ -486,7 +489,14 @@ impl<'a> Api<'a> {
     fn maintenance(&self, m: &Maintenance) -> IncidentJson {
         let id = stable_id("scheduled_maintenance", &m.slug);
         let status = maintenance_status(m, self.now);
-        let finished_at = if self.now >= m.ends { m.ends } else { m.starts };
+        // A window completed with an update ends at that update, else at its end time.
+        let finished_at = m
+            .updates
+            .iter()
+            .rev()
+            .find(|u| u.status == MaintenanceStatus::Completed)
+            .map(|u| u.at)
+            .unwrap_or(if self.now >= m.ends { m.ends } else { m.starts });
         let affected = |old: Level, new: Level| -> Option<Vec<AffectedComponentJson>> {
             Some(
                 m.components
@@ -537,14 +547,42 @@ impl<'a> Api<'a> {
                 None,
             )),
         }
+        // Updates posted to the window (`statusgen update`) replace the derived ones.
+        if !m.updates.is_empty() {
+            steps.truncate(1);
+            for u in &m.updates {
+                let changes = match u.status {
+                    MaintenanceStatus::InProgress => {
+                        affected(Level::Operational, Level::UnderMaintenance)
+                    }
+                    MaintenanceStatus::Completed => {
+                        affected(Level::UnderMaintenance, Level::Operational)
+                    }
+                    _ => None,
+                };
+                steps.push((
+                    maintenance_api_status(u.status),
+                    u.at,
+                    text(&u.message),
+                    changes,
+                ));
+            }
+        }
         let updated = steps.last().map_or(m.starts, |s| s.1);
         let updates: Vec<IncidentUpdateJson> = steps
             .into_iter()
+            .enumerate()
             .rev()
-            .map(|(st, at, body, changes)| {
+            .map(|(n, (st, at, body, changes))| {
                 let at_s = self.ts(at);
+                // Derived steps have one of each status; posted ones are told apart by position.
+                let key = if m.updates.is_empty() || n == 0 {
+                    format!("{}\n{st}", m.slug)
+                } else {
+                    format!("{}\n{st}\n{n}", m.slug)
+                };
                 IncidentUpdateJson {
-                    id: stable_id("scheduled_maintenance_update", &format!("{}\n{st}", m.slug)),
+                    id: stable_id("scheduled_maintenance_update", &key),
                     status: st,
                     body,
                     incident_id: id.clone(),
@@ -929,6 +967,44 @@ mod tests {
                 .as_array()
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn posted_maintenance_updates_replace_the_derived_ones() {
+        let mut s = site();
+        let m = &mut s.maintenance[0];
+        m.status = Some(MaintenanceStatus::Completed);
+        for (status, at, message) in [
+            (MaintenanceStatus::InProgress, t(20, 2, 0), "Started."),
+            (MaintenanceStatus::InProgress, t(20, 2, 30), "Half way."),
+            (MaintenanceStatus::Completed, t(20, 3, 10), "Done early."),
+        ] {
+            m.updates.push(crate::site::MaintenanceUpdate {
+                at,
+                status,
+                message: message.into(),
+                line: 1,
+            });
+        }
+        let files = render_api(&s, t(20, 3, 30));
+        let m = &parse(&files, "scheduled-maintenances.json")["scheduled_maintenances"][0];
+        assert_eq!(m["status"], "completed");
+        assert_eq!(m["resolved_at"], "2026-03-20T04:10:00.000+01:00");
+        let ups = m["incident_updates"].as_array().unwrap();
+        let bodies: Vec<&str> = ups.iter().map(|u| u["body"].as_str().unwrap()).collect();
+        assert_eq!(
+            bodies,
+            ["Done early.", "Half way.", "Started.", "We upgrade things."]
+        );
+        assert_ne!(ups[1]["id"], ups[2]["id"]);
+        assert_eq!(
+            ups[0]["affected_components"][0]["new_status"],
+            "operational"
+        );
+        assert_eq!(
+            parse(&files, "status.json")["page"]["updated_at"],
+            "2026-03-20T04:10:00.000+01:00"
         );
     }
 

@@ -54,13 +54,18 @@ pub fn incident_updated(i: &Incident, now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The instant a maintenance window last changed state as of `now`: its end once
 /// completed, its start once running; an announced window is dated by its announcement,
-/// which we only know to be no later than `now` (the build publishing it).
+/// which we only know to be no later than `now` (the build publishing it). A posted
+/// update (`[[updates]]`) up to `now` is a change too.
 pub fn maintenance_updated(m: &Maintenance, now: DateTime<Utc>) -> DateTime<Utc> {
     let changed = match maintenance_status(m, now) {
         MaintenanceStatus::Completed if now >= m.ends => m.ends,
         _ => m.starts,
     };
-    changed.min(now)
+    m.updates
+        .iter()
+        .map(|u| u.at)
+        .filter(|at| *at <= now)
+        .fold(changed.min(now), DateTime::max)
 }
 
 /// One feed entry, built once and shared by the site and component feeds.
@@ -195,6 +200,19 @@ fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Ut
         "<p><strong>Affected components:</strong> {}</p>\n",
         html_escape(&component_names(site, m.components.iter()))
     ));
+    if !m.updates.is_empty() {
+        html.push_str("<ul>\n");
+        for u in m.updates.iter().rev() {
+            html.push_str(&format!(
+                "<li><time datetime=\"{}\">{}</time> <strong>{}</strong>: {}</li>\n",
+                u.at.to_rfc3339(),
+                html_escape(&local_time(u.at, tz)),
+                u.status.label(),
+                html_escape(&u.message)
+            ));
+        }
+        html.push_str("</ul>\n");
+    }
     if !m.body.trim().is_empty() {
         html.push_str(&markdown_to_html(&m.body));
         html.push('\n');
@@ -530,6 +548,35 @@ pub(crate) mod tests {
                 Err(e) => panic!("malformed XML: {e}\n{xml}"),
             }
         }
+    }
+
+    #[test]
+    fn posted_maintenance_updates_are_listed_and_date_the_entry() {
+        let mut s = site();
+        let m = s
+            .maintenance
+            .iter_mut()
+            .find(|m| m.slug == "db-upgrade")
+            .unwrap();
+        // Posted after the window's end (04:00): the entry's newest change.
+        m.updates.push(crate::site::MaintenanceUpdate {
+            at: t(20, 4, 20),
+            status: MaintenanceStatus::Completed,
+            message: "Done <late> & well.".into(),
+            line: 1,
+        });
+        let m = m.clone();
+        assert_eq!(maintenance_updated(&m, t(21, 0, 0)), t(20, 4, 20));
+        // Not before "now" reaches it: then the end is the newest change.
+        assert_eq!(maintenance_updated(&m, t(20, 4, 10)), t(20, 4, 0));
+        let files = render_feeds(&s, t(21, 0, 0));
+        let rss = file(&files, "feed.xml");
+        assert!(
+            rss.contains(
+                "&lt;strong&gt;Completed&lt;/strong&gt;: Done &amp;lt;late&amp;gt; &amp;amp; well."
+            ),
+            "{rss}"
+        );
     }
 
     #[test]

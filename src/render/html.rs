@@ -301,6 +301,8 @@ pub struct MaintenancePage {
     pub nav: &'static str,
     pub draft: bool,
     pub maintenance: MaintenanceCard,
+    /// The window's `[[updates]]`, newest first (as on incident pages).
+    pub updates: Vec<UpdateCtx>,
     pub body: String,
     /// For `{% if %}` (see `IncidentPage::has_postmortem`).
     pub has_body: bool,
@@ -946,6 +948,17 @@ fn maintenance_page(
         nav: "status",
         draft: m.draft,
         maintenance: kit.maintenance_card(m),
+        updates: m
+            .updates
+            .iter()
+            .rev()
+            .map(|u| UpdateCtx {
+                status: u.status.as_str(),
+                status_label: u.status.label(),
+                at: kit.clock.time(u.at),
+                message: u.message.clone(),
+            })
+            .collect(),
         body: render_markdown(&m.body).html,
         has_body: !m.body.trim().is_empty(),
     };
