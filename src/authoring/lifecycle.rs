@@ -424,11 +424,14 @@ fn crlf(s: &str) -> String {
     out
 }
 
+/// When an incident was resolved, and whether that comes from its newest update saying
+/// resolved rather than from a `resolved` line.
+type Resolution = (DateTime<Utc>, bool);
+
 /// What the file said before the edit, as the loader read it.
 struct Before {
-    /// An incident's resolution (its time, and whether it comes from the newest update
-    /// rather than a `resolved` line) and `impact`; `None` for a maintenance window.
-    incident: Option<(Option<(DateTime<Utc>, bool)>, Impact)>,
+    /// An incident's resolution and `impact`; `None` for a maintenance window.
+    incident: Option<(Option<Resolution>, Impact)>,
     /// Whether the file lists its updates newest first (`check`'s update-order rule
     /// accepts either order, not a mix): a new update then goes on top.
     newest_first: bool,
