@@ -145,19 +145,13 @@ fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) ->
         when.push_str(&format!(", resolved {}", local_time(r, tz)));
     }
     html.push_str(&format!("<p>{}</p>\n", html_escape(&when)));
-    if !i.updates.is_empty() {
-        html.push_str("<ul>\n");
-        for u in i.updates.iter().rev() {
-            html.push_str(&format!(
-                "<li><time datetime=\"{}\">{}</time> <strong>{}</strong>: {}</li>\n",
-                u.at.to_rfc3339(),
-                html_escape(&local_time(u.at, tz)),
-                u.status.label(),
-                html_escape(&u.message)
-            ));
-        }
-        html.push_str("</ul>\n");
-    }
+    timeline(
+        &mut html,
+        i.updates
+            .iter()
+            .map(|u| (u.at, u.status.label(), u.message.as_str())),
+        tz,
+    );
     let link_text = if crate::render::markdown::is_blank(&i.body) {
         "Read the incident report"
     } else {
@@ -168,6 +162,29 @@ fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) ->
         html_escape(url)
     ));
     html
+}
+
+/// A timeline's updates `(at, status label, message)`, given oldest first, as a list
+/// newest first (nothing when there are none).
+fn timeline<'a>(
+    html: &mut String,
+    updates: impl DoubleEndedIterator<Item = (DateTime<Utc>, &'static str, &'a str)>,
+    tz: chrono_tz::Tz,
+) {
+    let mut items = updates.rev().peekable();
+    if items.peek().is_none() {
+        return;
+    }
+    html.push_str("<ul>\n");
+    for (at, label, message) in items {
+        html.push_str(&format!(
+            "<li><time datetime=\"{}\">{}</time> <strong>{label}</strong>: {}</li>\n",
+            at.to_rfc3339(),
+            html_escape(&local_time(at, tz)),
+            html_escape(message)
+        ));
+    }
+    html.push_str("</ul>\n");
 }
 
 fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>) -> Entry {
@@ -200,19 +217,13 @@ fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Ut
         "<p><strong>Affected components:</strong> {}</p>\n",
         html_escape(&component_names(site, m.components.iter()))
     ));
-    if !m.updates.is_empty() {
-        html.push_str("<ul>\n");
-        for u in m.updates.iter().rev() {
-            html.push_str(&format!(
-                "<li><time datetime=\"{}\">{}</time> <strong>{}</strong>: {}</li>\n",
-                u.at.to_rfc3339(),
-                html_escape(&local_time(u.at, tz)),
-                u.status.label(),
-                html_escape(&u.message)
-            ));
-        }
-        html.push_str("</ul>\n");
-    }
+    timeline(
+        &mut html,
+        m.updates
+            .iter()
+            .map(|u| (u.at, u.status.label(), u.message.as_str())),
+        tz,
+    );
     if !m.body.trim().is_empty() {
         html.push_str(&markdown_to_html(&m.body));
         html.push('\n');
