@@ -40,6 +40,8 @@ pub enum Command {
     Update(UpdateArgs),
     /// Resolve an incident (or complete a maintenance window) with a final update.
     Resolve(ResolveArgs),
+    /// Import a cState, Statusfy or Atlassian Statuspage history (never overwrites without --force).
+    Import(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -310,6 +312,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(a) => serve(a),
         Command::Update(a) => update(a),
         Command::Resolve(a) => resolve(a),
+        Command::Import(a) => import(a),
     }
 }
 
@@ -565,6 +568,74 @@ fn init(a: InitArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The source's format.
+    #[arg(value_enum)]
+    pub format: crate::import::Format,
+    /// The source: a cState or Statusfy site folder, or Statuspage JSON (a folder or one file).
+    pub source: PathBuf,
+    /// The statusgen site to import into (site.toml is created when there is none).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// A TOML table of source component name = component id ("" drops it).
+    #[arg(long)]
+    pub map: Option<PathBuf>,
+    /// Print the report; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// The source's timezone, for times written without a UTC offset (IANA name) [default: UTC].
+    #[arg(long, value_parser = parse_tz)]
+    pub timezone: Option<chrono_tz::Tz>,
+}
+
+fn parse_tz(s: &str) -> Result<chrono_tz::Tz, String> {
+    s.parse().map_err(|_| {
+        format!("\"{s}\" is not an IANA timezone name; use one like Europe/Berlin or UTC")
+    })
+}
+
+fn import(a: ImportArgs) -> ExitCode {
+    use crate::import::{ImportError, Options, run};
+    let opts = Options {
+        format: a.format,
+        source: a.source,
+        root: a.root,
+        map: a.map,
+        dry_run: a.dry_run,
+        force: a.force,
+        timezone: a.timezone,
+    };
+    match run(&opts) {
+        Ok(r) => {
+            use std::io::Write;
+            // A large history has thousands of report lines: written in blocks, not per line.
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for f in &r.written {
+                let _ = writeln!(out, "{f}");
+            }
+            let _ = out.flush();
+            let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+            let _ = write!(err, "{r}");
+            let _ = err.flush();
+            ExitCode::SUCCESS
+        }
+        Err(ImportError::Config(d)) => {
+            report(&d);
+            eprintln!("import failed: fix site.toml first; nothing was written");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("import failed: nothing was written");
             ExitCode::from(1)
         }
     }
