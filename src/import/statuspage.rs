@@ -490,13 +490,10 @@ fn updates(
     (out, raws, affected)
 }
 
+/// `YYYY-MM-DD-title` as `statusgen new` names files (the import makes it unique later).
 fn stem(at: DateTime<Utc>, title: &str) -> String {
-    let mut base = crate::load::slug::from_file_stem(&deunicode::deunicode(title));
-    if base.len() > 60 {
-        let cut = base[..60].rfind('-').unwrap_or(60);
-        base.truncate(cut);
-    }
-    format!("{}-{base}", at.format("%Y-%m-%d"))
+    let date = at.format("%Y-%m-%d").to_string();
+    crate::authoring::new::unique_stem(&date, title, "incident", &Default::default())
 }
 
 /// An item's id, place and title (a missing name is reported and replaced).
