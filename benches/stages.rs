@@ -68,10 +68,12 @@ fn stages(c: &mut Criterion) {
     let out = tmp.path().join("public");
     g.bench_function("write", |b| {
         b.iter(|| {
-            Staging::create(&root, &out)
+            let (count, retired) = Staging::create(&root, &out)
                 .unwrap()
                 .finish(&files)
-                .unwrap()
+                .unwrap();
+            assert!(retired.remove().is_empty());
+            count
         })
     });
     g.finish();

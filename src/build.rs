@@ -155,6 +155,9 @@ pub struct BuildSummary {
     pub files: usize,
     pub output: PathBuf,
     pub warnings: Vec<Diagnostic>,
+    /// The previous site, to remove once the build has been reported
+    /// ([`crate::output::Retired::remove`]).
+    pub retired: crate::output::Retired,
 }
 
 #[derive(Debug)]
@@ -184,7 +187,8 @@ pub fn build(
     // On a render error `staging` is dropped, which removes it.
     let files = timed("render", || render_into(&site, now, &theme, &staging))
         .map_err(BuildError::Content)?;
-    let written = timed("write", || staging.finish(&files)).map_err(BuildError::Output)?;
+    let (written, retired) =
+        timed("write", || staging.finish(&files)).map_err(BuildError::Output)?;
     let mut warnings = loaded.diagnostics;
     warnings.extend(now_warnings(&site, now));
     Ok(BuildSummary {
@@ -193,6 +197,7 @@ pub fn build(
         files: written,
         output: output.to_path_buf(),
         warnings,
+        retired,
     })
 }
 

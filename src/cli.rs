@@ -215,8 +215,8 @@ pub struct ServeArgs {
     /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
+    /// The address to listen on: an IP address, or `localhost` (127.0.0.1).
+    #[arg(long, default_value = "127.0.0.1", value_parser = parse_bind)]
     pub bind: std::net::IpAddr,
     /// The port; must be free when given [default: 1111, else the next free one].
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
@@ -231,6 +231,17 @@ pub struct ServeArgs {
     /// the Windows side, network drives and some container mounts).
     #[arg(long)]
     pub poll: bool,
+}
+
+/// `--bind`: an IP address, or `localhost` for 127.0.0.1 (no name lookups: a name
+/// could resolve to an address the user did not mean to expose).
+fn parse_bind(s: &str) -> Result<std::net::IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    s.parse().map_err(|_| {
+        format!("{s:?} is not an IP address; use localhost, 127.0.0.1, ::1 or 0.0.0.0")
+    })
 }
 
 /// "Now" from a `--now`/`--at` argument: a local time is read in the site's timezone,
@@ -252,6 +263,9 @@ fn time_or_now(root: &std::path::Path, flag: Option<TimeArg>) -> Result<DateTime
     resolve_now(flag).map_err(usage_error)
 }
 
+/// The last second of 9999-12-31 UTC.
+const MAX_EPOCH: i64 = 253_402_300_799;
+
 /// "Now": the flag, else SOURCE_DATE_EPOCH, else the clock, read once.
 pub fn resolve_now(flag: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, String> {
     if let Some(n) = flag {
@@ -262,8 +276,14 @@ pub fn resolve_now(flag: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, String>
             .trim()
             .parse::<i64>()
             .ok()
+            // Years 1970 to 9999: dates are written with four-digit years everywhere.
+            .filter(|secs| (0..=MAX_EPOCH).contains(secs))
             .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| format!("SOURCE_DATE_EPOCH=\"{s}\" is not a Unix timestamp in seconds")),
+            .ok_or_else(|| {
+                format!(
+                    "SOURCE_DATE_EPOCH={s:?} is not a Unix timestamp in seconds from 0 to {MAX_EPOCH} (9999-12-31)"
+                )
+            }),
         _ => Ok(Utc::now()),
     }
 }
@@ -280,12 +300,12 @@ pub fn report(diags: &[Diagnostic]) {
             };
             eprintln!(
                 "{}: {c}{}{reset}: {}",
-                d.location(),
+                crate::diag::terminal_safe(&d.location()),
                 d.severity.as_str(),
-                d.message
+                crate::diag::terminal_safe(&d.message)
             );
             if let Some(h) = &d.help {
-                eprintln!("  help: {h}");
+                eprintln!("  help: {}", crate::diag::terminal_safe(h));
             }
         } else {
             eprintln!("{d}");
@@ -299,7 +319,7 @@ pub fn report(diags: &[Diagnostic]) {
 }
 
 fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {msg}");
+    eprintln!("error: {}", crate::diag::terminal_safe(&msg.to_string()));
     ExitCode::from(2)
 }
 
@@ -403,7 +423,7 @@ fn serve(a: ServeArgs) -> ExitCode {
     match crate::serve::run(&opts) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::diag::terminal_safe(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }
@@ -432,6 +452,14 @@ fn build(a: BuildArgs) -> ExitCode {
                 s.output.display(),
                 s.files
             );
+            // The new site is in place: failing to delete the old one is only a warning
+            // (the next build removes it).
+            for (dir, e) in s.retired.remove() {
+                eprintln!(
+                    "warning: cannot remove the previous output {}: {e}; the next build removes it",
+                    dir.display()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(crate::build::BuildError::Content(mut d)) => {
@@ -444,7 +472,7 @@ fn build(a: BuildArgs) -> ExitCode {
             ExitCode::from(1)
         }
         Err(crate::build::BuildError::Output(e @ crate::output::OutputError::Io { .. })) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::diag::terminal_safe(&e.to_string()));
             ExitCode::from(1)
         }
         Err(crate::build::BuildError::Output(e)) => usage_error(e),
@@ -567,7 +595,7 @@ fn init(a: InitArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", crate::diag::terminal_safe(&e.to_string()));
             ExitCode::from(1)
         }
     }

@@ -1,6 +1,7 @@
 //! Diagnostics: every problem found in a site, with file, line, column, what is
 //! wrong and how to fix it. Stages collect them all and report them at once.
 
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -81,17 +82,46 @@ impl Diagnostic {
     }
 }
 
+/// Text shown safely on a terminal (and in the live-reload stream): control characters,
+/// which could move the cursor, recolour or retitle the terminal or forge a line, and
+/// the bidirectional overrides that reorder what is shown, are written escaped
+/// (`\u{1b}`). Line feeds and tabs stay.
+pub fn terminal_safe(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if needs_escape(c) {
+            out.push_str(&escape_char(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// One character as an escape a reader can type back: `\u{1b}`.
+pub fn escape_char(c: char) -> String {
+    format!("\\u{{{:x}}}", c as u32)
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: {}: {}",
-            self.location(),
+            terminal_safe(&self.location()),
             self.severity.as_str(),
-            self.message
+            terminal_safe(&self.message)
         )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", terminal_safe(help))?;
         }
         Ok(())
     }
@@ -218,6 +248,24 @@ mod tests {
             root_from_cwd(Path::new("../site"), cwd),
             Some("../site".into())
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let d = Diagnostic::error(
+            "content/incidents/\x1b]0;pwned\x07.md",
+            1,
+            1,
+            "unknown field `\x1b[2J\rtitle\u{202e}`",
+        )
+        .with_help("line one\nline two\u{9b}");
+        let text = d.to_string();
+        assert_eq!(
+            text,
+            "content/incidents/\\u{1b}]0;pwned\\u{7}.md:1:1: error: unknown field `\\u{1b}[2J\\u{d}title\\u{202e}`\n  help: line one\nline two\\u{9b}"
+        );
+        assert!(!text.contains(['\x1b', '\r', '\x07', '\u{9b}', '\u{202e}']));
+        assert!(matches!(terminal_safe("plain\ttext\n"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod build;
 pub mod cli;
 pub mod diag;
+pub mod fuzz_targets;
 pub mod import;
 pub mod load;
 pub mod model;

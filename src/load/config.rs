@@ -48,18 +48,16 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
         Some(v) => {
             let s = r.opt_str(t, "base_url").unwrap_or_default();
-            let ok = (s.starts_with("https://") || s.starts_with("http://"))
-                && s.len() > 8
-                && !s.contains(['?', '#', ' ', '"', '<', '>']);
-            if ok {
-                s
-            } else {
-                r.error(
-                    &v.span(),
-                    format!("`base_url` = \"{s}\" is not an absolute http(s) URL"),
-                    "write it like: base_url = \"https://acme.github.io/status/\"",
-                );
-                "http://localhost/".to_string()
+            match super::base_url::check(&s) {
+                Ok(()) => s,
+                Err(why) => {
+                    r.error(
+                        &v.span(),
+                        format!("`base_url` = {s:?} {why}"),
+                        "write it like: base_url = \"https://acme.github.io/status/\"",
+                    );
+                    "http://localhost/".to_string()
+                }
             }
         }
     };
@@ -81,7 +79,22 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             }
         }
     };
-    let language = r.opt_str(t, "language").unwrap_or_else(|| "en".into());
+    let language = match Reader::get(t, "language") {
+        None => "en".to_string(),
+        Some(v) => {
+            let lang = r.opt_str(t, "language").unwrap_or_else(|| "en".into());
+            if is_language_tag(&lang) {
+                lang
+            } else {
+                r.error(
+                    &v.span(),
+                    format!("`language` = {lang:?} is not a language tag"),
+                    "write a BCP 47 tag such as \"en\", \"de\" or \"pt-BR\" (letters and digits in parts of 1 to 8, joined by `-`)",
+                );
+                "en".to_string()
+            }
+        }
+    };
     let theme = r.opt_str(t, "theme").unwrap_or_else(|| "default".into());
 
     let mut uptime = UptimeConfig::default();
@@ -222,9 +235,38 @@ fn table<'t, 'a>(
     }
 }
 
+/// A BCP 47 language tag's shape (`en`, `pt-BR`, `zh-Hant-TW`): it goes into `lang`
+/// and `xml:lang` attributes, so nothing else may pass.
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags() {
+        for ok in ["en", "de", "pt-BR", "zh-Hant-TW", "es-419"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "e",
+            "en_US",
+            "en-",
+            "\"><script>",
+            "en US",
+            "toolonglang",
+            "en-123456789",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 
     const GOOD: &str = r#"
 title = "Acme Status"

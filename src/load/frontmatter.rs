@@ -17,7 +17,11 @@ pub struct Split<'a> {
 /// Why a file could not be split; each has a line to point at.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SplitError {
-    NotUtf8 { line: usize },
+    NotUtf8 {
+        line: usize,
+    },
+    /// A UTF-16 byte-order mark: saved as "Unicode" by some Windows editors.
+    Utf16,
     Empty,
     NoOpening,
     NoClosing,
@@ -33,6 +37,7 @@ impl SplitError {
     pub fn message(&self) -> String {
         match self {
             SplitError::NotUtf8 { .. } => "the file is not valid UTF-8 text".into(),
+            SplitError::Utf16 => "the file is UTF-16 text, not UTF-8".into(),
             SplitError::Empty => "the file is empty".into(),
             SplitError::NoOpening => {
                 "the file does not start with a `+++` front-matter line".into()
@@ -45,6 +50,9 @@ impl SplitError {
             SplitError::NotUtf8 { .. } => {
                 "save the file as UTF-8 (this line holds bytes that are not UTF-8)"
             }
+            SplitError::Utf16 => {
+                "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8; or run iconv -f UTF-16 -t UTF-8)"
+            }
             SplitError::Empty | SplitError::NoOpening => {
                 "start the file with a line `+++`, the TOML front matter (title = \"...\", ...), and a closing `+++` line"
             }
@@ -56,6 +64,9 @@ impl SplitError {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<&str, SplitError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(SplitError::Utf16);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]

@@ -1,6 +1,8 @@
 //! Loading and validation: `site.toml` and every content file into a typed [`Site`],
 //! or every problem found, at once.
 
+pub mod base_url;
+pub mod boundary;
 pub mod config;
 pub mod content;
 pub mod frontmatter;
@@ -41,13 +43,17 @@ pub fn maintenance_dir(root: &Path) -> PathBuf {
 
 fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     let path = root.join(config::FILE);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match boundary::read(&boundary::canonical_root(root), &path) {
         Ok(b) => b,
-        Err(e) => {
+        Err(boundary::Refusal::Io(e)) => {
             diags.push(
                 Diagnostic::error(config::FILE, 0, 0, format!("cannot read {}: {e}", path.display()))
                     .with_help("run statusgen in a site folder, pass --root DIR, or create one with `statusgen init`"),
             );
+            return None;
+        }
+        Err(refusal) => {
+            diags.push(refusal.diagnostic(config::FILE));
             return None;
         }
     };
@@ -62,18 +68,12 @@ fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> 
     };
     let mut config = config::parse(text, diags)?;
     if let Some(url) = &opts.base_url {
-        if url.starts_with("http://") || url.starts_with("https://") {
-            config.base_url = crate::render::urls::Urls::new(url).base().to_string();
-        } else {
-            diags.push(
-                Diagnostic::error(
-                    "--base-url",
-                    0,
-                    0,
-                    format!("\"{url}\" is not an absolute http(s) URL"),
-                )
-                .with_help("pass it like --base-url https://acme.github.io/status/"),
-            );
+        match base_url::check(url) {
+            Ok(()) => config.base_url = crate::render::urls::Urls::new(url).base().to_string(),
+            Err(why) => diags.push(
+                Diagnostic::error("--base-url", 0, 0, format!("{url:?} {why}"))
+                    .with_help("pass it like --base-url https://acme.github.io/status/"),
+            ),
         }
     }
     Some(config)
@@ -143,7 +143,8 @@ fn parse_file<T>(
     parse: &(impl Fn(&FileInput, &mut Vec<Diagnostic>) -> Option<T> + Sync),
 ) -> (Option<T>, Vec<Diagnostic>) {
     let mut d = Vec::new();
-    let item = match std::fs::read(&f.path) {
+    // The walk resolved every link on the way to the file and kept it inside the root.
+    let item = match boundary::read_regular(&f.path) {
         Ok(bytes) => {
             let stem = f
                 .path
@@ -159,13 +160,8 @@ fn parse_file<T>(
                 &mut d,
             )
         }
-        Err(e) => {
-            d.push(Diagnostic::error(
-                &f.rel,
-                0,
-                0,
-                format!("cannot read file: {e}"),
-            ));
+        Err(refusal) => {
+            d.push(refusal.diagnostic(&f.rel));
             None
         }
     };

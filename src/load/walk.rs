@@ -1,5 +1,6 @@
 //! Finding content files: Markdown files under a folder, sub-folders included, in a
-//! stable order. Symlinks are followed only when they resolve inside the site root.
+//! stable order. Symlinks, the searched folder's own included, are followed only when
+//! they resolve inside the site root (see `boundary.rs`).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,11 @@ fn markdown_files_except(
         Ok(r) => r,
         Err(_) => return out,
     };
+    // `content/` or `content/incidents/` may itself be a link.
+    if let Err(refusal) = super::boundary::resolve(&canon_root, dir) {
+        diags.push(refusal.diagnostic(&rel_path(root, dir)));
+        return out;
+    }
     let mut visited = HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -112,37 +118,10 @@ fn markdown_files_except(
             let rel = rel_path(root, &path);
             let Ok(ft) = e.file_type() else { continue };
             let (is_dir, is_file) = if ft.is_symlink() {
-                match path.canonicalize() {
-                    Ok(target) if target.starts_with(&canon_root) => {
-                        (target.is_dir(), target.is_file())
-                    }
-                    Ok(target) => {
-                        diags.push(
-                            Diagnostic::error(
-                                &rel,
-                                0,
-                                0,
-                                format!(
-                                    "symlink leads outside the site root, to {}",
-                                    target.display()
-                                ),
-                            )
-                            .with_help("copy the file into the site instead of linking to it"),
-                        );
-                        continue;
-                    }
-                    Err(_) => {
-                        diags.push(
-                            Diagnostic::error(
-                                &rel,
-                                0,
-                                0,
-                                "symlink leads nowhere (its target does not exist)",
-                            )
-                            .with_help(
-                                "remove the broken link or point it at a file inside the site",
-                            ),
-                        );
+                match super::boundary::resolve(&canon_root, &path) {
+                    Ok(target) => (target.is_dir(), target.is_file()),
+                    Err(refusal) => {
+                        diags.push(refusal.diagnostic(&rel));
                         continue;
                     }
                 }

@@ -429,15 +429,16 @@ impl<'a> Api<'a> {
                 .collect()
         };
         // Keys already used, so two updates with the same time and status still differ.
-        let mut seen: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
         let mut updates: Vec<IncidentUpdateJson> = i
             .updates
             .iter()
             .enumerate()
             .map(|(n, u)| {
                 let base = format!("{}\n{}\n{}", i.slug, u.at.to_rfc3339(), u.status.as_str());
-                let dup = seen.iter().filter(|k| **k == base).count();
-                seen.push(base.clone());
+                let count = seen.entry(base.clone()).or_insert(0);
+                let dup = *count;
+                *count += 1;
                 let at = self.ts(u.at);
                 let changes = if u.status == UpdateStatus::Resolved {
                     Some(affected(true))

@@ -281,7 +281,9 @@ fn rss(site: &Site, urls: &Urls, ch: &Channel, now: DateTime<Utc>) -> io::Result
             w.create_element("channel").write_inner_content(|w| {
                 text_element(w, "title", &ch.title)?;
                 text_element(w, "link", &ch.page)?;
-                text_element(w, "description", &ch.description)?;
+                // RSS readers take a description as HTML: plain text is escaped for
+                // HTML first, then (by text_element) for XML.
+                text_element(w, "description", &html_escape(&ch.description))?;
                 text_element(w, "language", &site.config.language)?;
                 text_element(w, "generator", GENERATOR)?;
                 text_element(w, "lastBuildDate", &last.to_rfc2822())?;

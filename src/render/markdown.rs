@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
 /// A heading of the rendered body, for a table of contents and section checks.
@@ -43,7 +43,8 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_HEADING_ATTRIBUTES);
 
 pub fn render_markdown(md: &str) -> RenderedMarkdown {
-    let mut events: Vec<Event> = Parser::new_ext(md, OPTIONS).collect();
+    let md = without_disallowed(md);
+    let mut events: Vec<Event> = Parser::new_ext(&md, OPTIONS).map(footnote_ids).collect();
     drop_empty_sections(&mut events);
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -106,7 +107,8 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     html::push_html(&mut raw, events.into_iter());
     let raw = align_classes(raw);
     let html = if has_raw_html {
-        valid_html(decorate(&SANITIZER.clean(&raw).to_string()))
+        let bounded = super::nesting::limit_depth(&raw);
+        valid_html(decorate(&SANITIZER.clean(&bounded).to_string()))
     } else {
         decorate(&raw)
     };
@@ -287,6 +289,38 @@ fn drop_empty_sections(events: &mut Vec<Event>) {
     }
 }
 
+/// Characters HTML forbids in a document (controls other than tab, LF and CR, and
+/// noncharacters such as U+FFFE): a NUL or an escape sequence pasted into a body is
+/// dropped rather than published. Borrows when there are none.
+fn without_disallowed(md: &str) -> std::borrow::Cow<'_, str> {
+    fn disallowed(c: char) -> bool {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            || matches!(c, '\u{fdd0}'..='\u{fdef}')
+            || (c as u32 & 0xfffe) == 0xfffe
+    }
+    if md.chars().any(disallowed) {
+        std::borrow::Cow::Owned(md.chars().filter(|&c| !disallowed(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(md)
+    }
+}
+
+/// Footnotes get ids of their own (`fn-NAME`), so `[^main]` cannot take the page's
+/// `id="main"` or a heading's id.
+fn footnote_ids(e: Event<'_>) -> Event<'_> {
+    match e {
+        Event::FootnoteReference(name) => {
+            Event::FootnoteReference(CowStr::from(format!("{FOOTNOTE_PREFIX}{name}")))
+        }
+        Event::Start(Tag::FootnoteDefinition(name)) => Event::Start(Tag::FootnoteDefinition(
+            CowStr::from(format!("{FOOTNOTE_PREFIX}{name}")),
+        )),
+        other => other,
+    }
+}
+
+const FOOTNOTE_PREFIX: &str = "fn-";
+
 /// Column alignment comes out of pulldown-cmark as inline style, which the sanitiser
 /// removes: keep it as a class the theme styles.
 fn align_classes(html: String) -> String {
@@ -377,8 +411,17 @@ fn safe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     for e in events {
         match e {
             Event::Start(Tag::Link {
-                dest_url, title, ..
+                link_type,
+                dest_url,
+                title,
+                ..
             }) => {
+                // `<ops@example.com>` is an email autolink: its target gets the scheme.
+                let dest_url = if link_type == LinkType::Email {
+                    CowStr::from(format!("mailto:{dest_url}"))
+                } else {
+                    dest_url
+                };
                 let mut a = String::from("<a");
                 let safe = url_is_safe(&dest_url);
                 if safe {
@@ -638,6 +681,51 @@ mod tests {
     }
 
     #[test]
+    fn email_autolinks_keep_mailto_on_both_paths() {
+        let fast = html("Write to <ops@example.com>.");
+        assert!(
+            fast.contains(r#"<a href="mailto:ops@example.com" rel="noopener noreferrer">"#),
+            "{fast}"
+        );
+        let sanitised = html("Write to <ops@example.com>. <b>x</b>");
+        assert!(
+            sanitised.contains(r#"href="mailto:ops@example.com""#),
+            "{sanitised}"
+        );
+    }
+
+    #[test]
+    fn footnotes_never_take_page_or_heading_ids() {
+        for md in [
+            "# Main\n\nSee[^main].\n\n[^main]: note\n",
+            "See[^main] <b>raw</b>.\n\n[^main]: note\n",
+        ] {
+            let out = html(md);
+            assert!(!out.contains(r#"id="main""#), "{out}");
+            assert!(!out.contains(r##"href="#main""##), "{out}");
+        }
+        let out = html("See[^main].\n\n[^main]: note\n");
+        assert!(out.contains(r#"id="fn-main""#), "{out}");
+        assert!(out.contains(r##"href="#fn-main""##), "{out}");
+    }
+
+    #[test]
+    fn controls_and_noncharacters_never_reach_pages() {
+        for md in [
+            "a\0b \x1b[31mred\u{fffe}\u{7f}\u{85}",
+            "<b>a\0b \x1b[31m\u{fffe}</b>",
+        ] {
+            let out = html(md);
+            assert!(
+                !out.chars()
+                    .any(|c| (c.is_control() && c != '\n') || c == '\u{fffe}'),
+                "{out:?}"
+            );
+            assert!(out.contains("[31m"), "{out:?}");
+        }
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough_render() {
         let md = "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n~~old~~ text[^n]\n\n[^n]: The note.\n";
         let out = html(md);
@@ -645,9 +733,9 @@ mod tests {
         assert!(out.contains(r#"<th class="align-left">a</th>"#), "{out}");
         assert!(out.contains(r#"<td class="align-right">2</td>"#), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
-        assert!(out.contains(r##"<a href="#n""##), "{out}");
+        assert!(out.contains(r##"<a href="#fn-n""##), "{out}");
         assert!(
-            out.contains(r#"<div class="footnote-definition" id="n">"#),
+            out.contains(r#"<div class="footnote-definition" id="fn-n">"#),
             "{out}"
         );
     }

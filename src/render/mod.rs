@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod html;
 pub mod ics;
 pub mod markdown;
+pub mod nesting;
 pub mod sitemap;
 pub mod theme;
 pub mod uptime_pages;

@@ -493,16 +493,13 @@ fn read_tree(
                 continue;
             }
         }
-        match fs::read(path) {
+        match crate::load::boundary::read(&canon_root, path) {
             Ok(bytes) => {
                 if let Some(d) = each(rel, bytes) {
                     diags.push(d);
                 }
             }
-            Err(e) => diags.push(
-                Diagnostic::error(rel_to_root(path), 0, 0, format!("cannot read: {e}"))
-                    .with_help("check the file's permissions"),
-            ),
+            Err(refusal) => diags.push(refusal.diagnostic(&rel_to_root(path))),
         }
     }
 }

@@ -123,7 +123,24 @@ pub fn markdown_to_plain(md: &str) -> String {
             out.push_str("\n\n");
         }
     };
+    // The content of raw `<script>`, `<style>` and similar is code, not text.
+    let mut skipping: Option<&'static str> = None;
     for event in Parser::new_ext(md, md_options()) {
+        if let Some(name) = skipping {
+            if let Event::InlineHtml(h) | Event::Html(h) = &event
+                && is_end_tag(h, name)
+            {
+                skipping = None;
+            }
+            continue;
+        }
+        if let Event::InlineHtml(h) | Event::Html(h) = &event {
+            skipping = RAW_TEXT
+                .iter()
+                .copied()
+                .find(|name| is_start_tag(h, name) && !is_end_tag(h, name));
+            continue;
+        }
         match event {
             Event::Start(Tag::Item) => {
                 let trimmed = out.trim_end_matches(' ').len();
@@ -162,6 +179,36 @@ pub fn markdown_to_plain(md: &str) -> String {
         }
     }
     clean(out.trim()).into_owned()
+}
+
+/// Elements whose content is not text for a reader.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "template", "noscript", "iframe", "xmp",
+];
+
+/// Whether raw HTML `h` opens element `name` (`<script>`, `<STYLE media=x>`).
+fn is_start_tag(h: &str, name: &str) -> bool {
+    tag_named(h.trim_start().strip_prefix('<'), name)
+}
+
+/// Whether raw HTML `h` contains the end tag of `name`.
+fn is_end_tag(h: &str, name: &str) -> bool {
+    let lower = h.to_ascii_lowercase();
+    lower
+        .match_indices("</")
+        .any(|(i, _)| tag_named(Some(&lower[i + 2..]), name))
+}
+
+fn tag_named(rest: Option<&str>, name: &str) -> bool {
+    rest.and_then(|r| {
+        r.get(..name.len())
+            .filter(|n| n.eq_ignore_ascii_case(name))
+            .map(|_| &r[name.len()..])
+    })
+    .is_some_and(|after| {
+        after.is_empty()
+            || after.starts_with(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+    })
 }
 
 /// An instant as people read it, on pages and in feeds: site-local time with the zone
@@ -344,5 +391,13 @@ mod tests {
             "2026-03-14T10:36:00.000+01:00"
         );
         assert_eq!(iso_local(t, chrono_tz::UTC), "2026-03-14T09:36:00.000Z");
+    }
+
+    #[test]
+    fn plain_text_leaves_out_script_and_style_content() {
+        let md = "Before <script>alert(1)</script> after <STYLE media=x>b{}</STYLE>.\n\n<script>\nsteal()\n</script>\n\nEnd <textarea>t</textarea> <b>bold</b>";
+        let out = markdown_to_plain(md);
+        assert_eq!(out, "Before  after .\n\nEnd  bold");
+        assert!(!out.contains("alert") && !out.contains("steal") && !out.contains("b{}"));
     }
 }

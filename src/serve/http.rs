@@ -1,13 +1,18 @@
 //! Answering requests from the in-memory site: the current snapshot, the reply for a
-//! request target, and the worker loop over tiny_http.
+//! request target, and the HTTP response for a request (checks first, then the reply).
 
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::convert::Infallible;
 use std::sync::{Arc, RwLock};
 
+use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response};
 use percent_encoding::{CONTROLS, utf8_percent_encode};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::host::HostGuard;
 use super::paths::{self, Resolved};
 use super::reload::{self, EVENTS_PATH, Hub};
 
@@ -216,74 +221,121 @@ pub fn reply(snap: &Snapshot, target: &str) -> Reply {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+/// A response body: a whole reply or an event stream.
+pub type ResponseBody = UnsyncBoxBody<Bytes, Infallible>;
+
+/// A built file handed to hyper without copying it.
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
-fn send(rq: Request, r: Reply) {
-    let mut headers: Vec<Header> = [
-        header("Content-Type", r.content_type),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if let Some(loc) = &r.location {
-        headers.extend(header("Location", loc));
+fn to_response(r: Reply, close: bool) -> Response<ResponseBody> {
+    let len = r.bytes().len();
+    let bytes = match r.body {
+        Body::Shared(b) => Bytes::from_owner(SharedBytes(b)),
+        Body::Owned(b) => Bytes::from(b),
+    };
+    let mut resp = Response::new(Full::new(bytes).boxed_unsync());
+    *resp.status_mut() =
+        hyper::StatusCode::from_u16(r.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(r.content_type),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if let Some(loc) = r.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        h.insert(header::LOCATION, loc);
     }
     if r.status == 405 {
-        headers.extend(header("Allow", "GET, HEAD"));
+        h.insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
     }
-    let len = r.bytes().len();
-    let response = Response::new(
-        StatusCode(r.status),
-        headers,
-        Cursor::new(r.body),
-        Some(len),
-        None,
-    );
-    // A client that hung up is not our problem.
-    let _ = rq.respond(response);
+    if close {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    resp
 }
 
 fn is_events(target: &str) -> bool {
     target.split('?').next() == Some(EVENTS_PATH)
 }
 
-/// Answers one request. Event streams are handed to a thread of their own.
-pub fn handle(rq: Request, state: &Arc<State>) {
-    let method = rq.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let mut r = Reply::text(405, "method not allowed: only GET and HEAD\n");
-        r.status = 405;
-        return send(rq, r);
+/// Whether a request carries a body (a preview server never wants one; it is refused
+/// unread rather than buffered).
+fn has_body<B>(req: &Request<B>) -> bool {
+    let h = req.headers();
+    h.contains_key(header::TRANSFER_ENCODING)
+        || h.get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0")
+}
+
+/// Answers one request: the Host/Origin check, the method, no body, then the event
+/// stream or a file of the current snapshot.
+pub fn respond<B>(req: &Request<B>, state: &State, guard: &HostGuard) -> Response<ResponseBody> {
+    let headers = req.headers();
+    // HTTP/1.1 puts the authority in the target when it is absolute-form; such targets
+    // are refused below anyway, so Host alone names the server.
+    let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
+    let origin = headers.get(header::ORIGIN).map(HeaderValue::as_bytes);
+    if let Err(refusal) = guard.check(host, origin) {
+        return to_response(Reply::text(403, refusal.message()), true);
     }
-    if is_events(rq.url()) {
-        if method == Method::Head {
-            let mut r = Reply::text(200, "");
-            r.content_type = "text/event-stream; charset=utf-8";
-            return send(rq, r);
-        }
-        // Subscribe before reading the state, so no event between the two is lost.
-        let rx = state.hub.subscribe();
-        let snap = state.snapshot();
-        let mut first = reload::event("hello", &snap.generation.to_string());
-        if let Some(err) = &snap.error {
-            first.push_str(&reload::event("error", err));
-        }
-        let writer = rq.into_writer();
-        let spawned = std::thread::Builder::new()
-            .name("statusgen-sse".into())
-            .spawn(move || reload::stream(writer, &first, rx));
-        if let Err(e) = spawned {
-            eprintln!("warning: cannot start a live-reload stream: {e}");
-        }
-        return;
+    let method = req.method();
+    if method != Method::GET && method != Method::HEAD {
+        return to_response(
+            Reply::text(405, "method not allowed: only GET and HEAD\n"),
+            has_body(req),
+        );
+    }
+    if has_body(req) {
+        return to_response(Reply::text(413, "request bodies are not accepted\n"), true);
+    }
+    let target = req.uri().to_string();
+    if is_events(&target) {
+        return events(method == Method::HEAD, state);
     }
     let snap = state.snapshot();
-    let r = reply(&snap, rq.url());
-    send(rq, r)
+    to_response(reply(&snap, &target), false)
+}
+
+fn events(head: bool, state: &State) -> Response<ResponseBody> {
+    let sse = |body: ResponseBody| {
+        let mut resp = Response::new(body);
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream; charset=utf-8"),
+        );
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+        resp
+    };
+    if head {
+        return sse(Full::new(Bytes::new()).boxed_unsync());
+    }
+    // Subscribe before reading the state, so no event between the two is lost.
+    let Some(rx) = state.hub.subscribe() else {
+        let r = Reply::text(
+            503,
+            "too many live-reload clients: close some preview tabs\n",
+        );
+        return to_response(r, true);
+    };
+    let snap = state.snapshot();
+    let mut first = reload::event("hello", &snap.generation.to_string());
+    if let Some(err) = &snap.error {
+        first.push_str(&reload::event("error", err));
+    }
+    sse(StreamBody::new(reload::stream(first, rx)).boxed_unsync())
 }
 
 #[cfg(test)]

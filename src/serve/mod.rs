@@ -1,14 +1,16 @@
 //! `statusgen serve`: build the site in memory, serve it over HTTP, rebuild on change
 //! and reload the browser. Nothing is ever written into the site (no `public/`).
 //!
-//! Threads: a pool of request workers, one thread per live-reload client, and one
-//! thread that owns the file watcher and runs every rebuild. A rebuild swaps the whole
+//! Threads: a small tokio runtime answers every connection (see `server.rs` for its
+//! limits), and one thread owns the file watcher and runs every rebuild. A rebuild swaps the whole
 //! in-memory site at once, and only then tells browsers to reload, so a reload never
 //! lands on a half-built site. A failed rebuild keeps serving the last good site.
 
+pub mod host;
 pub mod http;
 pub mod paths;
 pub mod reload;
+pub mod server;
 pub mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
@@ -28,8 +30,6 @@ use http::{Files, Snapshot, State};
 pub const DEFAULT_PORT: u16 = 1111;
 /// Without --port, the ports tried after the default one when it is taken.
 pub const PORT_TRIES: u16 = 50;
-/// Request workers; event streams have threads of their own and never hold one.
-pub const WORKERS: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -129,10 +129,15 @@ pub fn listen(bind: IpAddr, port: Option<u16>) -> Result<TcpListener, ServeError
 /// The site's base_url path (`/status/`), read straight from site.toml so it is known
 /// even when the site has errors. `None` when it cannot be read.
 pub fn base_path(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(crate::load::config::FILE)).ok()?;
+    let canon_root = crate::load::boundary::canonical_root(root);
+    let bytes =
+        crate::load::boundary::read(&canon_root, &root.join(crate::load::config::FILE)).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     let table: toml::Table = text.trim_start_matches('\u{feff}').parse().ok()?;
     let url = table.get("base_url")?.as_str()?;
-    (url.starts_with("http://") || url.starts_with("https://"))
+    // Only a valid base URL: its path becomes redirect targets.
+    crate::load::base_url::check(url)
+        .is_ok()
         .then(|| Urls::new(url).base_path().to_string())
 }
 
@@ -282,12 +287,6 @@ pub fn start(opts: &ServeOptions, build: Arc<BuildFn>) -> Result<Serving, ServeE
         addr: SocketAddr::new(opts.bind, opts.port.unwrap_or(DEFAULT_PORT)),
         source,
     })?;
-    let server =
-        tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Listen {
-            addr,
-            source: std::io::Error::other(e.to_string()),
-        })?;
-    let server = Arc::new(server);
     let state = Arc::new(State::default());
     let builder = Builder {
         root: root.clone(),
@@ -305,17 +304,13 @@ pub fn start(opts: &ServeOptions, build: Arc<BuildFn>) -> Result<Serving, ServeE
     // The first build happens before any request is answered; if it fails the server
     // still starts and shows the problems.
     builder.rebuild();
-    for i in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        let _ = std::thread::Builder::new()
-            .name(format!("statusgen-http-{i}"))
-            .spawn(move || {
-                while let Ok(rq) = server.recv() {
-                    http::handle(rq, &state);
-                }
-            });
-    }
+    server::spawn(
+        listener,
+        state.clone(),
+        host::HostGuard::new(addr),
+        server::Limits::for_this_process(),
+    )
+    .map_err(|source| ServeError::Listen { addr, source })?;
     let _ = std::thread::Builder::new()
         .name("statusgen-watch".into())
         .spawn(move || {
@@ -404,6 +399,13 @@ mod tests {
         assert_eq!(base_path(tmp.path()).as_deref(), Some("/"));
         std::fs::write(tmp.path().join("site.toml"), "base_url = [").unwrap();
         assert_eq!(base_path(tmp.path()), None);
+        // A prefix of `//evil.example/` would make every redirect leave the server.
+        std::fs::write(
+            tmp.path().join("site.toml"),
+            "base_url = \"https://x.example//evil.example/\"\n",
+        )
+        .unwrap();
+        assert_eq!(base_path(tmp.path()), None);
     }
 
     #[test]
@@ -448,7 +450,7 @@ mod tests {
             build: Arc::new(build),
             state: state.clone(),
         };
-        let events = state.hub.subscribe();
+        let mut events = state.hub.subscribe().unwrap();
         builder.rebuild();
         builder.rebuild();
         let snap = state.snapshot();
@@ -460,8 +462,8 @@ mod tests {
                 .unwrap()
                 .contains("the build panicked")
         );
-        assert_eq!(&*events.recv().unwrap(), "event: reload\ndata: 1\n\n");
-        assert!(events.recv().unwrap().starts_with("event: error\n"));
+        assert_eq!(&*events.try_recv().unwrap(), "event: reload\ndata: 1\n\n");
+        assert!(events.try_recv().unwrap().starts_with("event: error\n"));
     }
 
     #[test]

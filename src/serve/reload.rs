@@ -1,91 +1,122 @@
 //! Live reload: server-sent events on the serving port, and the script and overlay the
 //! server injects into HTML responses (built files never contain them).
 
-use std::io::Write;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::Stream;
+use hyper::body::Frame;
+use tokio::sync::broadcast::{self, error::RecvError};
 
 /// The reserved path of the event stream; outside any base_url sub-path.
 pub const EVENTS_PATH: &str = "/__statusgen/events";
 /// The id of the error overlay element, in the page and in the script.
 pub const OVERLAY_ID: &str = "__statusgen-overlay";
-/// A comment sent to idle clients, so a closed connection is noticed and dropped.
-const KEEPALIVE: Duration = Duration::from_secs(15);
+/// A comment sent to idle clients, so a closed connection is noticed and dropped (and so
+/// the server's idle timeout never closes a live stream).
+pub const KEEPALIVE: Duration = Duration::from_secs(15);
+/// Live-reload clients at once (browser tabs); more get 503, so tabs cannot exhaust
+/// the server's connections.
+pub const MAX_SUBSCRIBERS: usize = 64;
+/// Events a slow client may fall behind by; it then skips to the latest.
+const BACKLOG: usize = 16;
 
 /// One server-sent event, formatted for the wire. Multi-line data becomes several
-/// `data:` lines, which EventSource joins with `\n` again.
+/// `data:` lines, which EventSource joins with `\n` again. CR, LF and CRLF all end a
+/// line in the event-stream format, so all three are split here: a bare CR in an error
+/// message can never start a forged field or event.
 pub fn event(name: &str, data: &str) -> String {
     let mut out = format!("event: {name}\n");
-    for line in data.split('\n') {
+    for line in split_lines(data) {
         out.push_str("data: ");
-        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+        out.push_str(line);
         out.push('\n');
     }
     out.push('\n');
     out
 }
 
+/// Splits on CRLF, LF and CR, as the event-stream format does.
+fn split_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if text[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&text[i + skip..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
 /// The connected event-stream clients.
-#[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Arc<str>>>>,
+    tx: broadcast::Sender<Arc<str>>,
+    /// Held while subscribing, so the limit check and the subscription are one step.
+    joining: Mutex<()>,
+}
+
+impl Default for Hub {
+    fn default() -> Hub {
+        Hub {
+            tx: broadcast::channel(BACKLOG).0,
+            joining: Mutex::new(()),
+        }
+    }
 }
 
 impl Hub {
-    pub fn subscribe(&self) -> Receiver<Arc<str>> {
-        let (tx, rx) = mpsc::channel();
-        self.lock().push(tx);
-        rx
+    /// A new client's receiver, or `None` when [`MAX_SUBSCRIBERS`] are connected.
+    pub fn subscribe(&self) -> Option<broadcast::Receiver<Arc<str>>> {
+        let _joining = self.joining.lock().unwrap_or_else(|e| e.into_inner());
+        (self.tx.receiver_count() < MAX_SUBSCRIBERS).then(|| self.tx.subscribe())
     }
 
-    /// Sends a formatted event to every client, dropping those that went away.
+    /// Sends a formatted event to every client; clients that went away are dropped.
     pub fn broadcast(&self, message: &str) {
-        let message: Arc<str> = Arc::from(message);
-        self.lock().retain(|c| c.send(message.clone()).is_ok());
+        // No receivers is not an error.
+        let _ = self.tx.send(Arc::from(message));
     }
 
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.tx.receiver_count()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Sender<Arc<str>>>> {
-        // A panicked holder cannot leave the list inconsistent: keep using it.
-        self.clients.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
-/// Streams events to one client until it goes away. Runs on the client's own thread so
-/// long-lived streams never hold a request worker. `first` is sent right after the headers.
-pub fn stream(mut out: impl Write, first: &str, rx: Receiver<Arc<str>>) {
-    let head = "HTTP/1.1 200 OK\r\n\
-                Content-Type: text/event-stream; charset=utf-8\r\n\
-                Cache-Control: no-store\r\n\
-                Connection: close\r\n\
-                X-Accel-Buffering: no\r\n\r\n";
-    if write_flush(&mut out, head).is_err() || write_flush(&mut out, first).is_err() {
-        return;
-    }
-    loop {
-        let sent = match rx.recv_timeout(KEEPALIVE) {
-            Ok(msg) => write_flush(&mut out, &msg),
-            Err(RecvTimeoutError::Timeout) => write_flush(&mut out, ": keep-alive\n\n"),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if sent.is_err() {
-            // Dropping `rx` makes the next broadcast remove this client.
-            return;
+/// The body of one client's event stream: `first` at once, then every broadcast event,
+/// and a keep-alive comment when nothing happened for [`KEEPALIVE`]. It ends when the
+/// hub is gone; hyper drops it (and so the subscription) when the client goes away.
+pub fn stream(
+    first: String,
+    rx: broadcast::Receiver<Arc<str>>,
+) -> impl Stream<Item = Result<Frame<Bytes>, Infallible>> + Send + 'static {
+    futures_util::stream::unfold((Some(first), rx), |(first, mut rx)| async move {
+        if let Some(first) = first {
+            return Some((Ok(Frame::data(Bytes::from(first))), (None, rx)));
         }
-    }
-}
-
-fn write_flush(out: &mut impl Write, s: &str) -> std::io::Result<()> {
-    out.write_all(s.as_bytes())?;
-    out.flush()
+        loop {
+            let bytes = match tokio::time::timeout(KEEPALIVE, rx.recv()).await {
+                Ok(Ok(msg)) => Bytes::copy_from_slice(msg.as_bytes()),
+                // Fell behind: the events still queued bring it up to date.
+                Ok(Err(RecvError::Lagged(_))) => continue,
+                Ok(Err(RecvError::Closed)) => return None,
+                Err(_) => Bytes::from_static(b": keep-alive\n\n"),
+            };
+            return Some((Ok(Frame::data(bytes)), (None, rx)));
+        }
+    })
 }
 
 /// The script injected into every served HTML page. `generation` is the build the page
@@ -179,6 +210,13 @@ mod tests {
             event("error", "a.md:1: bad\r\n  help: x"),
             "event: error\ndata: a.md:1: bad\ndata:   help: x\n\n"
         );
+        // A bare CR ends a line for EventSource: it must not smuggle in a field.
+        assert_eq!(
+            event("error", "x\revent: reload\rdata: 9\n\nid: 1"),
+            "event: error\ndata: x\ndata: event: reload\ndata: data: 9\ndata: \ndata: id: 1\n\n"
+        );
+        assert_eq!(event("e", ""), "event: e\ndata: \n\n");
+        assert_eq!(event("e", "a\r"), "event: e\ndata: a\ndata: \n\n");
     }
 
     #[test]
@@ -199,27 +237,38 @@ mod tests {
     }
 
     #[test]
-    fn hub_drops_gone_clients() {
+    fn hub_drops_gone_clients_and_caps_them() {
         let hub = Hub::default();
-        let a = hub.subscribe();
-        let b = hub.subscribe();
+        let mut a = hub.subscribe().unwrap();
+        let b = hub.subscribe().unwrap();
         drop(b);
         hub.broadcast("x");
         assert_eq!(hub.len(), 1);
-        assert_eq!(&*a.recv().unwrap(), "x");
+        assert_eq!(&*a.try_recv().unwrap(), "x");
+        let held: Vec<_> = (1..MAX_SUBSCRIBERS)
+            .map(|_| hub.subscribe().unwrap())
+            .collect();
+        assert_eq!(hub.len(), MAX_SUBSCRIBERS);
+        assert!(hub.subscribe().is_none());
+        drop(held);
+        assert!(hub.subscribe().is_some());
     }
 
-    #[test]
-    fn stream_writes_headers_first_event_and_messages() {
+    #[tokio::test]
+    async fn stream_sends_the_first_event_then_messages() {
+        use futures_util::StreamExt;
         let hub = Hub::default();
-        let rx = hub.subscribe();
+        let rx = hub.subscribe().unwrap();
         hub.broadcast(&event("reload", "2"));
         drop(hub);
-        let mut out = Vec::new();
-        stream(&mut out, &event("hello", "1"), rx);
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"));
-        assert!(text.contains("text/event-stream"));
-        assert!(text.ends_with("event: hello\ndata: 1\n\nevent: reload\ndata: 2\n\n"));
+        let frames: Vec<_> = stream(event("hello", "1"), rx).collect().await;
+        let text: Vec<u8> = frames
+            .into_iter()
+            .flat_map(|f| f.unwrap().into_data().unwrap().to_vec())
+            .collect();
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "event: hello\ndata: 1\n\nevent: reload\ndata: 2\n\n"
+        );
     }
 }
