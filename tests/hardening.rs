@@ -267,6 +267,9 @@ fn a_hundred_thousand_nested_elements_are_cut_to_a_bounded_depth() {
     assert!(html.contains("deep text"));
     assert_eq!(html.matches("<div>").count(), MAX_DEPTH);
     assert_eq!(html.matches("</div>").count(), MAX_DEPTH);
+    // A quote inside a tag name does not hide the tags after it (a fuzzing finding).
+    let md = format!("{}<dtion=\"v>{}x\n", "<div>".repeat(n), "<div>".repeat(n));
+    assert!(render_markdown(&md).html.matches("<div>").count() <= MAX_DEPTH);
     let md = "<span><em>".repeat(n);
     let html = render_markdown(&md).html;
     let (em, span) = (html.matches("<em>").count(), html.matches("<span>").count());
