@@ -5,6 +5,8 @@
 //!
 //! Nothing here is timed: every wait polls for a condition with a generous deadline.
 
+mod common;
+
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -17,19 +19,6 @@ const FD_LIMIT: u64 = 1024;
 const IDLE: usize = 2000;
 const CONCURRENT: usize = 2000;
 const DEADLINE: Duration = Duration::from_secs(60);
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
 
 /// This test process needs more descriptors than the server gets.
 fn raise_own_fd_limit(want: u64) {
@@ -62,7 +51,7 @@ impl Serve {
     fn start() -> Serve {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        copy_dir(Path::new(FIXTURE), &root);
+        common::copy_dir(Path::new(FIXTURE), &root);
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
