@@ -368,3 +368,27 @@ fn utf16_files_are_named_as_such() {
         ],
     );
 }
+
+#[test]
+fn commands_that_read_only_site_toml_refuse_a_fifo_too() {
+    let (_tmp, site) = copy_fixture("basic");
+    std::fs::remove_file(site.join("site.toml")).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &site.join("site.toml"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .unwrap();
+    let o = assert_cmd::Command::cargo_bin("statusgen")
+        .unwrap()
+        .args(["new", "incident", "Title", "--root"])
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("site.toml is a FIFO"), "{}", stderr(&o));
+}

@@ -203,7 +203,8 @@ pub fn taken_slugs(root: &Path, dir: &Path) -> HashSet<String> {
             taken.insert(stem.to_lowercase());
             taken.insert(slug::from_file_stem(&stem));
         }
-        let Ok(bytes) = std::fs::read(&f.path) else {
+        // The walk kept the file inside the root.
+        let Ok(bytes) = crate::load::boundary::read_regular(&f.path) else {
             continue;
         };
         if let Ok(split) = frontmatter::split(&bytes)
@@ -251,16 +252,18 @@ pub enum NewError {
 pub fn read_config(root: &Path) -> Result<Config, NewError> {
     let mut diags = Vec::new();
     let path = root.join(config::FILE);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        NewError::Invalid(vec![
-            Diagnostic::error(
+    use crate::load::boundary;
+    let bytes = boundary::read(&boundary::canonical_root(root), &path).map_err(|refusal| {
+        NewError::Invalid(vec![match refusal {
+            boundary::Refusal::Io(e) => Diagnostic::error(
                 config::FILE,
                 0,
                 0,
                 format!("cannot read {}: {e}", path.display()),
             )
             .with_help("run statusgen in a site folder, pass --root DIR, or create one with `statusgen init`"),
-        ])
+            refusal => refusal.diagnostic(config::FILE),
+        }])
     })?;
     let text = frontmatter::decode(&bytes).map_err(|e| {
         NewError::Invalid(vec![
