@@ -252,6 +252,10 @@ fn foreign_hosts_and_origins_are_refused() {
         "GET /status/ HTTP/1.1\r\nHost: localhost:{port}\r\nOrigin: http://localhost:{port}\r\nConnection: close\r\n\r\n"
     );
     assert_eq!(request_with(addr, &raw), Some(200));
+    let raw = format!(
+        "GET /status/ HTTP/1.1\r\nHost: localhost:{port}\r\nHost: attacker.example:{port}\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(request_with(addr, &raw), Some(403));
 }
 
 /// Streams `total` bytes of request line; returns the status if one came back.

@@ -286,7 +286,14 @@ pub fn respond<B>(req: &Request<B>, state: &State, guard: &HostGuard) -> Respons
     // are refused below anyway, so Host alone names the server.
     let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
     let origin = headers.get(header::ORIGIN).map(HeaderValue::as_bytes);
-    if let Err(refusal) = guard.check(host, origin) {
+    // Two Host or Origin headers: which one a proxy or browser meant is unknowable.
+    let repeated = |name| headers.get_all(name).iter().nth(1).is_some();
+    let checked = if repeated(header::HOST) || repeated(header::ORIGIN) {
+        Err(super::host::Refusal::ForeignHost)
+    } else {
+        guard.check(host, origin)
+    };
+    if let Err(refusal) = checked {
         return to_response(Reply::text(403, refusal.message()), true);
     }
     let method = req.method();
