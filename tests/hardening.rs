@@ -375,7 +375,7 @@ fn commands_that_read_only_site_toml_refuse_a_fifo_too() {
     std::fs::remove_file(site.join("site.toml")).unwrap();
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &site.join("site.toml"),
+        site.join("site.toml"),
         rustix::fs::FileType::Fifo,
         rustix::fs::Mode::from_raw_mode(0o600),
         0,
