@@ -17,6 +17,25 @@ const VOID: &[&str] = &[
     "source", "track", "wbr",
 ];
 
+/// Elements whose content the parser reads as text, not tags, up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Where `</name` (any case, then whitespace, `/` or `>`) starts in `s`.
+fn find_end_tag(s: &str, name: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    s.match_indices("</").map(|(i, _)| i).find(|&i| {
+        let after = i + 2 + name.len();
+        bytes
+            .get(i + 2..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes
+                .get(after)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+    })
+}
+
 /// Elements a sibling of the same name closes (`<li>a<li>b`).
 const SELF_CLOSING_SIBLINGS: &[&str] = &[
     "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "rb", "rt", "rtc", "rp",
@@ -33,14 +52,39 @@ pub fn limit_depth(html: &str) -> std::borrow::Cow<'_, str> {
     while let Some(off) = html[pos..].find('<') {
         let start = pos + off;
         let rest = &html[start..];
-        let Some(len) = tag_len(rest) else {
-            // An unterminated tag: the rest is text to the parser; stop here.
+        let next = rest.as_bytes().get(1).copied().unwrap_or(b' ');
+        let len = if next.is_ascii_alphabetic()
+            || (next == b'/' && rest.as_bytes().get(2).is_some_and(u8::is_ascii_alphabetic))
+        {
+            tag_len(rest)
+        } else if rest.starts_with("<!--") {
+            // A comment ends at `-->` (or `<!-->`), quotes and tags inside or not.
+            rest[2..]
+                .find("-->")
+                .map(|i| i + 5)
+                .or_else(|| rest.starts_with("<!-->").then_some(5))
+        } else if matches!(next, b'!' | b'?' | b'/') {
+            // A bogus comment or doctype ends at the first `>`.
+            rest.find('>').map(|i| i + 1)
+        } else {
+            // `<` not starting a tag is text.
+            pos = start + 1;
+            continue;
+        };
+        let Some(len) = len else {
+            // Unterminated: the parser takes the rest as part of it; nothing follows.
             break;
         };
         pos = start + len;
         let keep = match parse_tag(&rest[..len]) {
             Tag::Open(name) => {
                 if VOID.contains(&name.as_str()) {
+                    true
+                } else if let Some(raw) = RAW_TEXT.iter().find(|r| **r == name) {
+                    // Its content is text up to its end tag: skip both.
+                    pos = find_end_tag(&html[pos..], raw)
+                        .and_then(|i| html[pos + i..].find('>').map(|j| pos + i + j + 1))
+                        .unwrap_or(html.len());
                     true
                 } else {
                     if SELF_CLOSING_SIBLINGS.contains(&name.as_str()) && stack.last() == Some(&name)
@@ -237,9 +281,15 @@ mod tests {
             "<di= \"miv>",
             "<a =\"x>",
             "<a b \"c>",
+            "<\" style=\"x>",
+            "<!-- a=\"x> -->",
+            "</ a=\"x>",
+            "<script><a b=\"</script>",
+            "<textarea><x y='</TEXTAREA >",
         ] {
             let html = format!("{}{stray}{}", "<div>".repeat(n), "<div>".repeat(n));
-            assert!(depth(&limit_depth(&html)) <= MAX_DEPTH, "{stray}");
+            let out = limit_depth(&html);
+            assert!(out.matches("<div>").count() <= MAX_DEPTH, "{stray}");
         }
         // Names the parser would not match with each other stay apart.
         let html = "<a.b></a.c>".repeat(n);
