@@ -30,6 +30,18 @@ fn build_with_timeout(site: &Path, out: &Path, extra: &[&str]) -> std::process::
         .unwrap()
 }
 
+/// A named pipe at `path`: reading it would wait for a writer forever.
+fn make_fifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .unwrap();
+}
+
 /// A built site whose output must survive the next, failing, build.
 fn built_basic() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let (tmp, site) = copy_fixture("basic");
@@ -86,14 +98,7 @@ fn site_toml_must_be_a_regular_file_inside_the_root() {
     );
 
     std::fs::remove_file(site.join("site.toml")).unwrap();
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        site.join("site.toml"),
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
-        0,
-    )
-    .unwrap();
+    make_fifo(&site.join("site.toml"));
     // Must not hang waiting for a writer.
     fails_clearly(
         &site,
@@ -373,14 +378,7 @@ fn utf16_files_are_named_as_such() {
 fn commands_that_read_only_site_toml_refuse_a_fifo_too() {
     let (_tmp, site) = copy_fixture("basic");
     std::fs::remove_file(site.join("site.toml")).unwrap();
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        site.join("site.toml"),
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o600),
-        0,
-    )
-    .unwrap();
+    make_fifo(&site.join("site.toml"));
     let o = assert_cmd::Command::cargo_bin("statusgen")
         .unwrap()
         .args(["new", "incident", "Title", "--root"])
