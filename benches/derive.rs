@@ -118,6 +118,7 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
             },
             feeds: FeedsConfig { limit: 50 },
             postmortem: PostmortemConfig { due_hours: 72 },
+            notify: Vec::new(),
             components,
         },
         incidents,

@@ -67,4 +67,10 @@ fi
 # The AFL++ runtime is built per Rust version; --build is a no-op error when it exists.
 cargo afl config --build >/dev/null 2>&1 || true
 
+# A real SMTP server for tests/notify.rs (tests/notify/smtp_sink.py), and the
+# certificates it makes for its STARTTLS and TLS modes.
+if ! python3 -c 'import aiosmtpd, cryptography' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd cryptography
+fi
+
 echo "install-test-deps: done"

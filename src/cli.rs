@@ -42,6 +42,27 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Import a cState, Statusfy or Atlassian Statuspage history (never overwrites without --force).
     Import(ImportArgs),
+    /// Tell subscribers (Slack, Discord, Teams, webhooks, email) what changed since the last run.
+    Notify(NotifyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NotifyArgs {
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// What was already announced [default: ROOT/.statusgen/notify-state.json].
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Print exactly what would be sent, per channel; send nothing, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send every event a first run (or a new channel) would only record.
+    #[arg(long)]
+    pub all: bool,
+    /// The current time: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone (default: $SOURCE_DATE_EPOCH, else the clock).
+    #[arg(long)]
+    pub now: Option<TimeArg>,
 }
 
 #[derive(Args, Debug)]
@@ -333,6 +354,51 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Update(a) => update(a),
         Command::Resolve(a) => resolve(a),
         Command::Import(a) => import(a),
+        Command::Notify(a) => notify(a),
+    }
+}
+
+fn notify(a: NotifyArgs) -> ExitCode {
+    use crate::notify::{NotifyError, NotifyOptions, http::Retry};
+    let root = site_root(a.root);
+    let now = match time_or_now(&root, a.now) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
+    let opts = NotifyOptions {
+        root: root.clone(),
+        state: a.state,
+        dry_run: a.dry_run,
+        all: a.all,
+        now,
+        retry: Retry::from_env(),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut log = std::io::stderr();
+    match crate::notify::run(&opts, &mut out, &mut log) {
+        Ok(mut o) => {
+            crate::diag::rebase(&mut o.warnings, &root);
+            report(&o.warnings);
+            if o.pending > 0 {
+                eprintln!(
+                    "notify: {} message(s) sent, {} left pending; the next run retries them",
+                    o.sent, o.pending
+                );
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(NotifyError::Invalid(mut d)) => {
+            crate::diag::rebase(&mut d, &root);
+            report(&d);
+            eprintln!("notify: nothing was sent");
+            ExitCode::from(1)
+        }
+        Err(NotifyError::State(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 

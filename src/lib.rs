@@ -9,6 +9,7 @@ pub mod fuzz_targets;
 pub mod import;
 pub mod load;
 pub mod model;
+pub mod notify;
 pub mod output;
 pub mod render;
 pub mod serve;

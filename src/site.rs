@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::model::level::{
-    ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
+    ActionStatus, EventKind, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
 
 #[derive(Debug, Clone)]
@@ -34,6 +34,57 @@ pub struct Config {
     pub feeds: FeedsConfig,
     pub postmortem: PostmortemConfig,
     pub components: Vec<Component>,
+    /// `[[notify]]` channels, in config order.
+    pub notify: Vec<NotifyChannel>,
+}
+
+/// One `[[notify]]` table: where `statusgen notify` delivers events. Only the names of
+/// environment variables are kept; the secrets they hold are read when sending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotifyChannel {
+    /// Unique; keys the channel's entry in the state file. Defaults to the kind.
+    pub name: String,
+    pub target: ChannelTarget,
+    /// Only events about these component ids (empty: all).
+    pub components: Vec<String>,
+    /// Only these kinds of event (empty: all).
+    pub events: Vec<EventKind>,
+    /// 1-based line of the table in site.toml.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChannelTarget {
+    Slack {
+        url_env: String,
+    },
+    Discord {
+        url_env: String,
+    },
+    Teams {
+        url_env: String,
+    },
+    Webhook {
+        url_env: String,
+        secret_env: Option<String>,
+    },
+    Email {
+        smtp_url_env: String,
+        from: String,
+        to: Vec<String>,
+    },
+}
+
+impl ChannelTarget {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ChannelTarget::Slack { .. } => "slack",
+            ChannelTarget::Discord { .. } => "discord",
+            ChannelTarget::Teams { .. } => "teams",
+            ChannelTarget::Webhook { .. } => "webhook",
+            ChannelTarget::Email { .. } => "email",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +279,7 @@ impl Config {
             feeds: FeedsConfig::default(),
             postmortem: PostmortemConfig::default(),
             components,
+            notify: Vec::new(),
         }
     }
 }

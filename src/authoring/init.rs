@@ -209,6 +209,9 @@ a few minutes during the window; no downtime is expected.
 /// cannot change what runs with the deploy token.
 const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
 const CACHE: &str = "actions/cache@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5";
+const CACHE_RESTORE: &str =
+    "actions/cache/restore@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5";
+const CACHE_SAVE: &str = "actions/cache/save@27d5ce7f107fe9357f9df03efb73ab90386fccae # v5.0.5";
 const UPLOAD_PAGES: &str =
     "actions/upload-pages-artifact@fc324d3547104276b827a68afc52ff2a11cc49c9 # v5.0.0";
 const DEPLOY_PAGES: &str = "actions/deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0";
@@ -374,6 +377,61 @@ fn deploy_job() -> String {
     )
 }
 
+/// Tells subscribers what changed (docs/notify.md) once the new page is live, so every
+/// link in a message works. The state of what was announced lives in the Actions cache.
+fn notify_job() -> String {
+    format!(
+        r#"
+  # Tells subscribers what changed (docs/notify.md) once the new page is live. Without
+  # [[notify]] channels in site.toml it does nothing.
+  notify:
+    needs: deploy
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    permissions:
+      contents: read
+    steps:
+      - uses: {CHECKOUT}
+        with:
+          persist-credentials: false
+
+{install}
+      # What was already announced is kept in the Actions cache, not committed: a commit
+      # per announcement would need write access to the repository and clutter its
+      # history. The hourly schedule keeps the cache from expiring; if it is ever lost,
+      # the next run is a first run, which records and never re-sends.
+      - name: Restore what was announced
+        uses: {CACHE_RESTORE}
+        with:
+          path: .statusgen/notify-state.json
+          key: statusgen-notify-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
+          restore-keys: statusgen-notify-
+
+      # Secrets, never site.toml, hold the webhook URLs (Settings > Secrets and variables >
+      # Actions); site.toml names the variables. Unused ones may stay unset.
+      - name: Notify subscribers
+        run: statusgen notify
+        env:
+          SLACK_WEBHOOK_URL: ${{{{ secrets.SLACK_WEBHOOK_URL }}}}
+          DISCORD_WEBHOOK_URL: ${{{{ secrets.DISCORD_WEBHOOK_URL }}}}
+          TEAMS_WEBHOOK_URL: ${{{{ secrets.TEAMS_WEBHOOK_URL }}}}
+          WEBHOOK_URL: ${{{{ secrets.WEBHOOK_URL }}}}
+          WEBHOOK_SECRET: ${{{{ secrets.WEBHOOK_SECRET }}}}
+          SMTP_URL: ${{{{ secrets.SMTP_URL }}}}
+
+      # Saved even when a channel failed, so the channels that did get a message do not
+      # get it again on the next run.
+      - name: Save what was announced
+        if: always()
+        uses: {CACHE_SAVE}
+        with:
+          path: .statusgen/notify-state.json
+          key: statusgen-notify-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}
+"#,
+        install = install_steps(),
+    )
+}
+
 /// GitHub pauses the schedules of a repository without activity for 60 days, which would
 /// freeze the page; re-enabling the workflow weekly counts as activity.
 fn keepalive_job() -> String {
@@ -395,10 +453,18 @@ fn keepalive_job() -> String {
     )
 }
 
-/// The GitHub Actions workflow: check pull requests; build and publish to GitHub Pages.
+/// The GitHub Actions workflow: check pull requests; build and publish to GitHub Pages;
+/// notify subscribers.
 /// Jobs are separate pieces so more can be appended (each with its own permissions).
 pub fn github_workflow() -> String {
-    [workflow_head(), build_job(), deploy_job(), keepalive_job()].concat()
+    [
+        workflow_head(),
+        build_job(),
+        deploy_job(),
+        notify_job(),
+        keepalive_job(),
+    ]
+    .concat()
 }
 
 /// Every file of a new site. Example content is dated around `now`: the incident a few

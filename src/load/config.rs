@@ -21,6 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "feeds",
     "postmortem",
     "components",
+    "notify",
 ];
 const UPTIME_KEYS: &[&str] = &["days", "slo", "partial_outage_weight", "count_maintenance"];
 const COMPONENT_KEYS: &[&str] = &["id", "name", "group", "description", "slo", "since"];
@@ -194,6 +195,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             }
         }
     }
+    let notify = crate::load::notify::parse(&mut r, t, &components);
     if components.is_empty() && !r.diags.iter().any(|d| d.file == FILE) {
         r.error(
             &(0..0),
@@ -213,6 +215,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         feeds,
         postmortem,
         components,
+        notify,
     })
 }
 

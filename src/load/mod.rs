@@ -6,6 +6,7 @@ pub mod boundary;
 pub mod config;
 pub mod content;
 pub mod frontmatter;
+pub mod notify;
 pub mod reader;
 pub mod root;
 pub mod slug;

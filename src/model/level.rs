@@ -257,6 +257,57 @@ impl TemplateKind {
     }
 }
 
+/// What subscribers are told about (`statusgen notify`), as `[[notify]]` tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    IncidentCreated,
+    IncidentUpdated,
+    IncidentResolved,
+    PostmortemPublished,
+    MaintenanceScheduled,
+    MaintenanceStarted,
+    MaintenanceCompleted,
+    MaintenanceCancelled,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 8] = [
+        EventKind::IncidentCreated,
+        EventKind::IncidentUpdated,
+        EventKind::IncidentResolved,
+        EventKind::PostmortemPublished,
+        EventKind::MaintenanceScheduled,
+        EventKind::MaintenanceStarted,
+        EventKind::MaintenanceCompleted,
+        EventKind::MaintenanceCancelled,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::IncidentCreated => "incident_created",
+            EventKind::IncidentUpdated => "incident_updated",
+            EventKind::IncidentResolved => "incident_resolved",
+            EventKind::PostmortemPublished => "postmortem_published",
+            EventKind::MaintenanceScheduled => "maintenance_scheduled",
+            EventKind::MaintenanceStarted => "maintenance_started",
+            EventKind::MaintenanceCompleted => "maintenance_completed",
+            EventKind::MaintenanceCancelled => "maintenance_cancelled",
+        }
+    }
+    pub fn parse(s: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+    pub fn is_maintenance(self) -> bool {
+        matches!(
+            self,
+            EventKind::MaintenanceScheduled
+                | EventKind::MaintenanceStarted
+                | EventKind::MaintenanceCompleted
+                | EventKind::MaintenanceCancelled
+        )
+    }
+}
+
 /// Lists a vocabulary for "expected one of ..." messages.
 pub fn one_of(words: &[&str]) -> String {
     words
@@ -288,6 +339,9 @@ mod tests {
         }
         for t in TemplateKind::ALL {
             assert_eq!(TemplateKind::parse(t.as_str()), Some(t));
+        }
+        for e in EventKind::ALL {
+            assert_eq!(EventKind::parse(e.as_str()), Some(e));
         }
         assert_eq!(Level::parse("down"), None);
     }

@@ -931,6 +931,7 @@ pub(crate) mod tests {
                 uptime: UptimeConfig::default(),
                 feeds: FeedsConfig::default(),
                 postmortem: PostmortemConfig::default(),
+                notify: Vec::new(),
                 components,
             },
             incidents,

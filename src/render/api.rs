@@ -741,6 +741,28 @@ pub fn render_api(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
     .collect()
 }
 
+/// The API's objects one at a time, for `statusgen notify`'s webhook documents, so a
+/// webhook carries exactly what `api/v2/*.json` says about the same incident.
+pub struct ApiView<'a>(Api<'a>);
+
+impl<'a> ApiView<'a> {
+    pub fn new(site: &'a Site, now: DateTime<Utc>) -> ApiView<'a> {
+        ApiView(Api::new(site, now))
+    }
+    pub fn page(&self) -> &PageJson {
+        &self.0.page
+    }
+    pub fn status(&self) -> StatusJson {
+        self.0.status()
+    }
+    pub fn incident(&self, i: &Incident) -> IncidentJson {
+        self.0.incident(i)
+    }
+    pub fn maintenance(&self, m: &Maintenance) -> IncidentJson {
+        self.0.maintenance(m)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
