@@ -131,18 +131,31 @@ impl Site {
         cmd.output().unwrap()
     }
 
-    /// Appends an `[[updates]]` entry to the incident's front matter, as
-    /// `statusgen update` would.
+    /// Posts an update to the incident with the real `statusgen update`.
     fn add_update(&self, at: &str, status: &str, message: &str) {
-        let path = self
-            .root
-            .join("content/incidents/2026-04-15-auth-outage.md");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let end = text.rfind("+++").unwrap();
-        let entry =
-            format!("\n[[updates]]\nat = {at}\nstatus = \"{status}\"\nmessage = {message:?}\n");
-        let new = format!("{}{entry}{}", &text[..end], &text[end..]);
-        std::fs::write(&path, new).unwrap();
+        self.post("2026-04-15-auth-outage", at, status, message);
+    }
+
+    /// `statusgen update TARGET --status S --message M --at T` on this site.
+    fn post(&self, target: &str, at: &str, status: &str, message: &str) {
+        let mut cmd = assert_cmd::Command::cargo_bin("statusgen").unwrap();
+        let o = cmd
+            .args([
+                "update",
+                target,
+                "--status",
+                status,
+                "--message",
+                message,
+                "--at",
+                at,
+            ])
+            .arg("--root")
+            .arg(&self.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "statusgen update: {}", stderr(&o));
     }
 
     fn state(&self) -> Option<String> {
@@ -591,17 +604,9 @@ events = ["incident_resolved"]
         "only the unfiltered Slack channel"
     );
 
-    // Resolving reaches the resolutions channel (with the resolved update folded in).
+    // Resolving (an update that says resolved) reaches the resolutions channel, with
+    // the update folded in.
     s.add_update("2026-04-15T12:20:00Z", "resolved", "All good.");
-    let text = std::fs::read_to_string(&inc).unwrap();
-    std::fs::write(
-        &inc,
-        text.replace(
-            "started = 2026-04-15T10:00:00Z",
-            "started = 2026-04-15T10:00:00Z\nresolved = 2026-04-15T12:20:00Z",
-        ),
-    )
-    .unwrap();
     let o = s.notify(NOW2, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let slack = s.http.take("slack");
@@ -714,9 +719,14 @@ fn init_workflow_notifies_after_deploy_and_keeps_the_state_in_the_cache() {
     );
     let steps = job["steps"].as_sequence().unwrap();
     let pos = |pred: &dyn Fn(&serde_yaml::Value) -> bool| steps.iter().position(pred).unwrap();
-    let restore = pos(&|s| s["uses"] == "actions/cache/restore@v5");
+    let uses = |s: &serde_yaml::Value, action: &str| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with(&format!("{action}@")))
+    };
+    let restore = pos(&|s| uses(s, "actions/cache/restore"));
     let run = pos(&|s| s["run"] == "statusgen notify");
-    let save = pos(&|s| s["uses"] == "actions/cache/save@v5");
+    let save = pos(&|s| uses(s, "actions/cache/save"));
     assert!(restore < run && run < save);
     assert_eq!(
         steps[save]["if"], "always()",
@@ -921,4 +931,39 @@ fn email_over_starttls_and_smtps_with_a_login_from_the_url() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(tls.take().len(), 1);
     assert_eq!(tls.last_envelope()["tls"], true);
+}
+
+#[test]
+fn updates_posted_to_a_maintenance_window_are_announced() {
+    let s = site("");
+    std::fs::create_dir_all(s.root.join("content/maintenance")).unwrap();
+    std::fs::write(
+        s.root.join("content/maintenance/2026-04-15-db.md"),
+        "+++\ntitle = \"Database upgrade\"\nstarts = 2026-04-15T12:00:00Z\nends = 2026-04-15T14:00:00Z\ncomponents = [\"web\"]\n+++\nThe website may be slow.\n",
+    )
+    .unwrap();
+    assert!(s.notify(NOW1, &[]).status.success());
+    s.post(
+        "2026-04-15-db",
+        "2026-04-15T12:20:00Z",
+        "in_progress",
+        "Halfway there.",
+    );
+    let o = s.notify(NOW2, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let slack = s.http.take("slack");
+    assert_eq!(slack.len(), 1, "{slack:#?}");
+    let text = serde_json::to_string(&slack[0].json()).unwrap();
+    assert!(
+        text.contains("Maintenance in progress: Database upgrade"),
+        "{text}"
+    );
+    assert!(text.contains("Halfway there."), "{text}");
+    let hook = s.http.take("hook");
+    assert_eq!(hook[0].json()["incident_update"]["body"], "Halfway there.");
+    assert_eq!(hook[0].json()["incident_update"]["status"], "in_progress");
+    assert_eq!(s.smtp.take().len(), 1);
+    // Nothing twice.
+    assert!(s.notify(NOW2, &[]).status.success());
+    assert!(s.http.take("slack").is_empty());
 }

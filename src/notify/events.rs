@@ -7,7 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::model::level::{EventKind, MaintenanceStatus};
 use crate::model::status::{maintenance_status, resolved_at};
 use crate::render::markdown::is_blank;
-use crate::site::{Incident, Maintenance, Site, Update};
+use crate::site::{Incident, Maintenance, MaintenanceUpdate, Site, Update};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
@@ -27,6 +27,8 @@ pub struct Event<'a> {
     /// The update an `incident_updated` event announces, with its index in the
     /// incident's (oldest-first) updates.
     pub update: Option<(usize, &'a Update)>,
+    /// The `[[updates]]` entry of a maintenance window the event announces, with its index.
+    pub maintenance_update: Option<(usize, &'a MaintenanceUpdate)>,
 }
 
 impl Event<'_> {
@@ -76,6 +78,7 @@ fn incident_events<'a>(i: &'a Incident, now: DateTime<Utc>, out: &mut Vec<Event<
         at: at.min(now),
         subject: Subject::Incident(i),
         update,
+        maintenance_update: None,
     };
     out.push(ev(
         format!("incident/{}/created", i.slug),
@@ -132,6 +135,7 @@ fn maintenance_events<'a>(m: &'a Maintenance, now: DateTime<Utc>, out: &mut Vec<
         at,
         subject: Subject::Maintenance(m),
         update: None,
+        maintenance_update: None,
     };
     // Announced when its file is published; ordered at its start for want of a better time.
     out.push(ev(EventKind::MaintenanceScheduled, m.starts.min(now)));
@@ -148,6 +152,31 @@ fn maintenance_events<'a>(m: &'a Maintenance, now: DateTime<Utc>, out: &mut Vec<
         MaintenanceStatus::Cancelled => {
             out.push(ev(EventKind::MaintenanceCancelled, m.starts.min(now)))
         }
+    }
+    // Each posted update (`statusgen update` on a window) is news of its own, announced
+    // as the state it reports.
+    let mut seen: Vec<DateTime<Utc>> = Vec::new();
+    for (n, u) in m.updates.iter().enumerate() {
+        let dup = seen.iter().filter(|t| **t == u.at).count();
+        seen.push(u.at);
+        let suffix = if dup == 0 {
+            String::new()
+        } else {
+            format!("+{dup}")
+        };
+        out.push(Event {
+            id: format!("maintenance/{}/update/{}{suffix}", m.slug, stamp(u.at)),
+            kind: match u.status {
+                MaintenanceStatus::Scheduled => EventKind::MaintenanceScheduled,
+                MaintenanceStatus::InProgress => EventKind::MaintenanceStarted,
+                MaintenanceStatus::Completed => EventKind::MaintenanceCompleted,
+                MaintenanceStatus::Cancelled => EventKind::MaintenanceCancelled,
+            },
+            at: u.at.min(now),
+            subject: Subject::Maintenance(m),
+            update: None,
+            maintenance_update: Some((n, u)),
+        });
     }
 }
 

@@ -231,6 +231,13 @@ impl<'a> Composer<'a> {
                 .cloned(),
             // A resolution or post-mortem without an update of its own announces none.
             (Subject::Incident(_), None) => None,
+            (Subject::Maintenance(m), _) if e.maintenance_update.is_some() => {
+                let n = e.maintenance_update.map_or(0, |(n, _)| n);
+                // The API lists the announcement, then the posted updates, newest first.
+                api.incident_updates
+                    .get(m.updates.len().saturating_sub(n + 1))
+                    .cloned()
+            }
             (Subject::Maintenance(_), _) => {
                 let step = match e.kind {
                     EventKind::MaintenanceScheduled => "scheduled",
@@ -267,10 +274,13 @@ impl<'a> Composer<'a> {
                 truncate(&crate::render::xml::markdown_to_plain(&i.body), EXCERPT)
             }
             (Subject::Incident(_), _) => update.map(|u| u.message.clone()).unwrap_or_default(),
-            (Subject::Maintenance(_), _) => api_update
-                .as_ref()
-                .map(|u| truncate(&u.body, EXCERPT))
-                .unwrap_or_default(),
+            (Subject::Maintenance(_), _) => match e.maintenance_update {
+                Some((_, u)) => u.message.clone(),
+                None => api_update
+                    .as_ref()
+                    .map(|u| truncate(&u.body, EXCERPT))
+                    .unwrap_or_default(),
+            },
         };
         let title = clean(&title).into_owned();
         Message {

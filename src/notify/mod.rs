@@ -304,6 +304,7 @@ mod tests {
             at: t,
             subject,
             update: None,
+            maintenance_update: None,
         };
         let mut c = NotifyChannel {
             name: "x".into(),
