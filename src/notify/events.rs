@@ -53,6 +53,22 @@ fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// `PREFIX/update/<time>` for each update time; two updates at the same instant are
+/// told apart by their order (`+1`, `+2`, …).
+fn update_ids(prefix: &str, times: impl Iterator<Item = DateTime<Utc>>) -> Vec<String> {
+    let mut seen: Vec<DateTime<Utc>> = Vec::new();
+    times
+        .map(|at| {
+            let dup = seen.iter().filter(|t| **t == at).count();
+            seen.push(at);
+            match dup {
+                0 => format!("{prefix}/update/{}", stamp(at)),
+                d => format!("{prefix}/update/{}+{d}", stamp(at)),
+            }
+        })
+        .collect()
+}
+
 /// Every event of the site at `now`, ordered by time, then kind (an incident's creation
 /// before its updates before its resolution), then id.
 pub fn derive_events(site: &Site, now: DateTime<Utc>) -> Vec<Event<'_>> {
@@ -86,22 +102,12 @@ fn incident_events<'a>(i: &'a Incident, now: DateTime<Utc>, out: &mut Vec<Event<
         i.started,
         None,
     ));
-    let mut seen: Vec<DateTime<Utc>> = Vec::new();
-    for (n, u) in i.updates.iter().enumerate() {
-        // Two updates at the same instant are told apart by their order.
-        let dup = seen.iter().filter(|t| **t == u.at).count();
-        seen.push(u.at);
-        let suffix = if dup == 0 {
-            String::new()
-        } else {
-            format!("+{dup}")
-        };
-        out.push(ev(
-            format!("incident/{}/update/{}{suffix}", i.slug, stamp(u.at)),
-            EventKind::IncidentUpdated,
-            u.at,
-            Some((n, u)),
-        ));
+    let ids = update_ids(
+        &format!("incident/{}", i.slug),
+        i.updates.iter().map(|u| u.at),
+    );
+    for ((n, u), id) in i.updates.iter().enumerate().zip(ids) {
+        out.push(ev(id, EventKind::IncidentUpdated, u.at, Some((n, u))));
     }
     if let Some(r) = resolved_at(i, now) {
         out.push(ev(
@@ -155,17 +161,13 @@ fn maintenance_events<'a>(m: &'a Maintenance, now: DateTime<Utc>, out: &mut Vec<
     }
     // Each posted update (`statusgen update` on a window) is news of its own, announced
     // as the state it reports.
-    let mut seen: Vec<DateTime<Utc>> = Vec::new();
-    for (n, u) in m.updates.iter().enumerate() {
-        let dup = seen.iter().filter(|t| **t == u.at).count();
-        seen.push(u.at);
-        let suffix = if dup == 0 {
-            String::new()
-        } else {
-            format!("+{dup}")
-        };
+    let ids = update_ids(
+        &format!("maintenance/{}", m.slug),
+        m.updates.iter().map(|u| u.at),
+    );
+    for ((n, u), id) in m.updates.iter().enumerate().zip(ids) {
         out.push(Event {
-            id: format!("maintenance/{}/update/{}{suffix}", m.slug, stamp(u.at)),
+            id,
             kind: match u.status {
                 MaintenanceStatus::Scheduled => EventKind::MaintenanceScheduled,
                 MaintenanceStatus::InProgress => EventKind::MaintenanceStarted,
