@@ -1,5 +1,5 @@
-//! Sites that use the built-in templates unchanged render through their compiled twins
-//! (`render::compiled`), which must give exactly the bytes the Tera theme gives: every
+//! Sites that use the built-in templates unchanged render through their compiled form
+//! (`render::compiled`, translated from the Tera templates by build.rs), which must give exactly the bytes the Tera theme gives: every
 //! file of the demo, every fixture site and a generated site, with and without drafts,
 //! at instants that put incidents and maintenance in every state.
 

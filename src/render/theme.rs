@@ -5,7 +5,7 @@
 //! then the site's own `templates/` and `static/`. Templates are compiled once per
 //! build and checked before any page is rendered, so a broken override is reported
 //! with its file and line instead of failing halfway through the site. Pages made only
-//! of unchanged built-in templates render with their compiled twins instead
+//! of unchanged built-in templates render with their compiled form instead
 //! (`render::compiled`); Tera then never needs to parse the built-in templates at all.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,7 +123,7 @@ pub struct Theme {
     /// Built when first needed if every template is built in (see `compile`).
     tera: std::sync::OnceLock<Result<Tera, Vec<Diagnostic>>>,
     /// The templates that are the built-in theme's own, unchanged: pages made only of
-    /// them may render with their compiled twins (`render::compiled`) instead of Tera.
+    /// them may render with their compiled form (`render::compiled`) instead of Tera.
     builtin: BTreeSet<&'static str>,
     sources: BTreeMap<String, Source>,
     statics: BTreeMap<String, Vec<u8>>,
