@@ -44,6 +44,9 @@ pub enum Command {
     Import(ImportArgs),
     /// Tell subscribers (Slack, Discord, Teams, webhooks, email) what changed since the last run.
     Notify(NotifyArgs),
+    /// Work with the site's theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
 }
 
 #[derive(Args, Debug)]
@@ -118,6 +121,22 @@ fn parse_status(s: &str) -> Result<String, String> {
         one_of(&incident),
         one_of(&maintenance)
     ))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ThemeCommand {
+    /// Copy the built-in templates and style.css into the site's templates/ and static/
+    /// to override them (files that exist are kept).
+    Eject(EjectArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EjectArgs {
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Only these files (e.g. `incident.html`, `index`, `style.css`) [default: all].
+    pub templates: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -355,6 +374,30 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Resolve(a) => resolve(a),
         Command::Import(a) => import(a),
         Command::Notify(a) => notify(a),
+        Command::Theme(ThemeCommand::Eject(a)) => eject(a),
+    }
+}
+
+fn eject(a: EjectArgs) -> ExitCode {
+    use crate::authoring::eject::{Ejected, eject};
+    let root = site_root(a.root);
+    match eject(&root, &a.templates) {
+        Ok(done) => {
+            for d in &done {
+                match d {
+                    Ejected::Written(p) => println!("{}", root.join(p).display()),
+                    Ejected::Kept(p) => eprintln!(
+                        "kept {}: it exists (remove it to eject the built-in one)",
+                        root.join(p).display()
+                    ),
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The authoring workflow: `init` a site, write `new` incidents and maintenance windows
 //! from the post-mortem variants, and `check` them (validation plus post-mortem lint).
 pub mod check;
+pub mod eject;
 pub mod init;
 pub mod lifecycle;
 pub mod lint;

@@ -47,6 +47,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
 /// The built-in theme's static assets, copied to the output root.
 const DEFAULT_STATIC: &[(&str, &[u8])] = embed_static!("favicon.svg", "style.css");
 
+/// The built-in theme's templates, by name (what `statusgen theme eject` copies).
+pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
+    DEFAULT_TEMPLATES
+}
+
+/// The built-in theme's static assets, by path under `static/`.
+pub fn builtin_static() -> &'static [(&'static str, &'static [u8])] {
+    DEFAULT_STATIC
+}
+
 /// Filters and functions Tera provides with `default-features = false`, plus the
 /// ones the renderer treats specially. Anything else in a template is a typo.
 const KNOWN_FILTERS: &[&str] = &[
