@@ -417,24 +417,10 @@ impl<'a> Reader<'a> {
 pub fn closest<'w>(word: &str, allowed: &[&'w str]) -> Option<&'w str> {
     allowed
         .iter()
-        .map(|a| (levenshtein(&word.to_lowercase(), a), *a))
+        .map(|a| (strsim::levenshtein(&word.to_lowercase(), a), *a))
         .filter(|(d, a)| *d <= 1 || (*d == 2 && a.len() >= 5))
         .min()
         .map(|(_, a)| a)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

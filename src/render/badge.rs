@@ -25,23 +25,20 @@ const ASCII_WIDTHS: [f64; 95] = [
     6.68, 6.85, 6.85, 4.69, 5.73, 4.33, 6.96, 6.51, 8.87, 6.51, 6.51, 5.87, 6.98, 4.99, 6.98, 9.0,
 ];
 
-/// True for characters drawn about one em wide: CJK, Hangul, full-width forms, emoji.
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F000..=0x1FAFF
-        | 0x20000..=0x3FFFD)
-}
-
 /// Estimated rendered width of `text` in Verdana 11 px.
 pub fn text_width(text: &str) -> f64 {
     text.chars()
         .map(|c| match c {
             ' '..='~' => ASCII_WIDTHS[(c as usize) - 0x20],
             '·' => 4.0,
-            c if c.is_control() || ('\u{300}'..='\u{36F}').contains(&c) => 0.0,
-            c if is_wide(c) => 11.0,
-            _ => 7.0,
+            c if c.is_control() => 0.0,
+            // East Asian wide and full-width characters (CJK, Hangul, emoji) are drawn
+            // about one em wide.
+            c => match unicode_width::UnicodeWidthChar::width(c) {
+                Some(0) => 0.0,
+                Some(2) => 11.0,
+                _ => 7.0,
+            },
         })
         .sum()
 }
@@ -250,6 +247,12 @@ mod tests {
         assert!((text_width("status") - 33.69).abs() < 0.01);
         assert!(text_width("WWW") > text_width("iii"));
         assert_eq!(text_width("认证"), 22.0);
+        assert_eq!(
+            text_width("e\u{301}"),
+            text_width("e"),
+            "combining marks take no room"
+        );
+        assert_eq!(text_width("한"), 11.0);
         assert_eq!(ASCII_WIDTHS.len(), ('~' as usize) - (' ' as usize) + 1);
     }
 
