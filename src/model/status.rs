@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::level::{Level, MaintenanceStatus};
+use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
 use crate::site::{Incident, Maintenance};
 
 /// A maintenance window's state at `now`: an explicit `status` wins, else from the times.
@@ -42,6 +42,21 @@ pub fn incident_open(i: &Incident, now: DateTime<Utc>) -> bool {
 /// resolution: open and started by `now`.
 pub fn incident_active(i: &Incident, now: DateTime<Utc>) -> bool {
     i.started <= now && incident_open(i, now)
+}
+
+/// An incident's customer-facing status at `now`: resolved once its resolution time has
+/// passed, else the newest update's status. An update that says "resolved" while the
+/// incident has no resolution yet is skipped, so an open incident never reads as resolved.
+pub fn incident_status(i: &Incident, now: DateTime<Utc>) -> UpdateStatus {
+    if i.resolved.is_some_and(|r| r <= now) {
+        return UpdateStatus::Resolved;
+    }
+    i.updates
+        .iter()
+        .rev()
+        .map(|u| u.status)
+        .find(|s| *s != UpdateStatus::Resolved)
+        .unwrap_or(UpdateStatus::Investigating)
 }
 
 /// The worst level among unresolved incidents naming the component; else

@@ -11,11 +11,12 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
+use crate::model::status::incident_status;
 use crate::model::status::{
     component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
 };
 use crate::render::OutputFile;
-use crate::render::feeds::{incident_status, incident_updated};
+use crate::render::feeds::incident_updated;
 use crate::render::urls::Urls;
 use crate::render::xml::{clean, iso_local, markdown_to_plain};
 use crate::site::{Incident, Maintenance, Site};

@@ -11,8 +11,8 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 use rayon::prelude::*;
 
-use crate::model::level::{MaintenanceStatus, UpdateStatus};
-use crate::model::status::maintenance_status;
+use crate::model::level::MaintenanceStatus;
+use crate::model::status::{incident_status, maintenance_status};
 use crate::render::OutputFile;
 use crate::render::urls::Urls;
 use crate::render::xml::{
@@ -22,21 +22,6 @@ use crate::site::{Incident, Maintenance, Site};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const GENERATOR: &str = "statusgen";
-
-/// An incident's customer-facing status at `now`: resolved once its resolution time has
-/// passed, else the newest update's status. An update that says "resolved" while the
-/// incident has no resolution yet is skipped, so an open incident never reads as resolved.
-pub fn incident_status(i: &Incident, now: DateTime<Utc>) -> UpdateStatus {
-    if i.resolved.is_some_and(|r| r <= now) {
-        return UpdateStatus::Resolved;
-    }
-    i.updates
-        .iter()
-        .rev()
-        .map(|u| u.status)
-        .find(|s| *s != UpdateStatus::Resolved)
-        .unwrap_or(UpdateStatus::Investigating)
-}
 
 /// The instant an incident last changed as of `now`: its newest update, start, detection
 /// or resolution that is not after `now`. A feed never carries a date from the future:
@@ -464,7 +449,7 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::{Level, TemplateKind};
+    use crate::model::level::{Level, TemplateKind, UpdateStatus};
     use crate::site::{Affected, Component, Config, Update};
     use chrono::TimeZone;
 
