@@ -9,7 +9,7 @@ use crate::load::{LoadOptions, load_site};
 use crate::model::{metrics, uptime};
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
-use crate::render::{OutputFile, Sink, api, badge, feeds, html, ics, sitemap};
+use crate::render::{OutputFile, Sink, api, badge, feeds, ics, page_cache, pages, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.
@@ -23,7 +23,7 @@ pub fn render_with_theme(
     site: &Site,
     now: DateTime<Utc>,
     theme: &Theme,
-    cache: Option<&html::PageCache>,
+    cache: Option<&page_cache::PageCache>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     render(site, now, theme, cache, None)
 }
@@ -43,7 +43,7 @@ fn render(
     site: &Site,
     now: DateTime<Utc>,
     theme: &Theme,
-    cache: Option<&html::PageCache>,
+    cache: Option<&page_cache::PageCache>,
     sink: Option<&dyn Sink>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // Derived once, read by every renderer.
@@ -51,7 +51,7 @@ fn render(
     let metrics = metrics::metrics(site, now);
     // The pages and the machine-readable outputs render side by side.
     let (pages, mut files) = rayon::join(
-        || html::render_pages(site, now, theme, &figures, &metrics, cache, sink),
+        || pages::render_pages(site, now, theme, &figures, &metrics, cache, sink),
         || {
             let mut files = theme.static_files();
             files.extend(feeds::render_feeds(site, now));
@@ -103,7 +103,7 @@ fn render(
 #[derive(Debug, Default)]
 pub struct Rebuilder {
     files: crate::load::ParseCache,
-    pages: html::PageCache,
+    pages: page_cache::PageCache,
     theme: crate::render::theme::ThemeCache,
 }
 

@@ -4,14 +4,18 @@
 pub mod api;
 pub mod badge;
 pub mod compiled;
+pub mod context;
+pub mod day_marks;
 pub mod feeds;
-pub mod html;
+pub mod figures;
 pub mod ics;
 pub mod markdown;
 pub mod nesting;
+pub mod page_cache;
+pub mod page_kit;
+pub mod pages;
 pub mod sitemap;
 pub mod theme;
-pub mod uptime_pages;
 pub mod urls;
 pub mod xml;
 

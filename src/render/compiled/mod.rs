@@ -18,11 +18,10 @@ use askama::Template;
 #[cfg(test)]
 mod translate;
 
-use crate::render::html::{
-    DateCtx, HistoryPage, IncidentPage, IndexPage, MaintenancePage, NotFoundPage, SiteCtx, TimeCtx,
-    UpdateCtx, UptimeRow,
+use crate::render::context::{
+    ComponentPage, DateCtx, HistoryPage, IncidentPage, IndexPage, MaintenancePage, NotFoundPage,
+    SiteCtx, TimeCtx, UpdateCtx, UptimePage, UptimeRow,
 };
-use crate::render::uptime_pages::{ComponentPage, UptimePage};
 
 /// The crate's HTML escaper (see `xml::html_escape`), named in `askama.toml`.
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,283 +1,28 @@
-//! Uptime on the pages: the day bars of the status page, `uptime/index.html` and
-//! `components/<id>/index.html`, all from figures the build computed once
-//! ([`ComponentFigures`], [`Metrics`]); nothing here derives availability again.
-//!
-//! Choices made here:
-//! - Percentages are shown with three decimals, truncated ("99.972%"), so 99.9996 reads
-//!   "99.999%"; "100%" appears only for exactly 100. A window with no length (a `since` in
-//!   the future) shows "No data" rather than the model's conventional 100.
-//! - A day's colour grades its weighted downtime: none → `ok`; availability at least 99 %
-//!   (up to 14.4 min) → `minor`; at least 95 % (up to 72 min) → `partial`; below → `major`;
-//!   days before `since` → `none` (hatched). The legend under the bars says the same.
-//! - The uptime page's calendar shows at most the last [`CALENDAR_MONTHS`] months; the
-//!   all-time figure still covers the whole history.
-
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc};
-use rayon::prelude::*;
-use serde::Serialize;
+//! The uptime page, `uptime/index.html`: figures, error budgets, calendars, metrics,
+//! all from figures the build computed once; nothing here derives availability again.
+//! The calendar shows at most the last [`CALENDAR_MONTHS`] months; the all-time figure
+//! still covers the whole history.
 
 use crate::diag::Diagnostic;
 use crate::model::metrics::Metrics;
 use crate::model::status;
-use crate::model::uptime::{ComponentFigures, DayFigure, MonthFigure, WindowFigure, day_start};
+use crate::model::uptime::{ComponentFigures, MonthFigure, WindowFigure};
 use crate::render::OutputFile;
-use crate::render::html::{
-    DateCtx, IncidentCard, LevelCtx, MaintenanceCard, PageKit, UptimeDay, UptimeRow,
+use crate::render::context::{
+    BudgetCtx, ComponentUptimeCtx, MetricsCtx, MonthCtx, OverdueCtx, UptimePage, WindowCtx,
 };
+use crate::render::day_marks::{Spans, day_marks, marks_items};
+use crate::render::figures::{
+    clipped_since, format_minutes, format_percent, format_slo, human_minutes, window_percent,
+};
+use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
-use crate::site::{Component, Incident, Maintenance};
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 
 /// Months in the uptime page's calendar, newest first.
 pub const CALENDAR_MONTHS: usize = 24;
-/// Incidents per component page.
-pub const COMPONENT_INCIDENTS_PER_PAGE: usize = 100;
-/// Incident titles named in one day's label; more are counted.
-const TITLES_PER_DAY: usize = 3;
-
-/// A percentage truncated to three decimals: "99.972%"; "100%" only for exactly 100.
-pub fn format_percent(p: f64) -> String {
-    if p.is_nan() || p <= 0.0 {
-        return "0.000%".into();
-    }
-    if p >= 100.0 {
-        return "100%".into();
-    }
-    // The epsilon absorbs binary error (99.972 is stored as 99.97199…); the clamp keeps
-    // anything below 100 from reading as 100.
-    let k = ((p * 1000.0 + 1e-6).floor() as i64).min(99_999);
-    format!("{}.{:03}%", k / 1000, k % 1000)
-}
-
-/// An SLO as configured: 99.9 → "99.9%".
-pub fn format_slo(slo: f64) -> String {
-    format!("{slo}%")
-}
-
-/// Weighted minutes for display: "43.2 min", "18 s", "0 min".
-pub fn format_minutes(m: f64) -> String {
-    let m = if m.is_finite() { m.abs() } else { 0.0 };
-    if m == 0.0 {
-        "0 min".into()
-    } else if m < 1.0 {
-        format!("{} s", (m * 60.0).ceil() as i64)
-    } else {
-        format!("{m:.1} min")
-    }
-}
-
-fn human_minutes(m: f64) -> String {
-    let ms = if m.is_finite() {
-        (m * 60_000.0).round()
-    } else {
-        0.0
-    };
-    let d = TimeDelta::milliseconds(ms as i64);
-    if d < TimeDelta::minutes(1) {
-        format_minutes(m)
-    } else {
-        status::human_duration(d)
-    }
-}
-
-/// The colour class of a day (see the module notes).
-pub fn day_level(d: &DayFigure) -> &'static str {
-    match d.uptime {
-        None => "none",
-        Some(_) if d.downtime_minutes <= 0.0 => "ok",
-        Some(u) if u >= 99.0 => "minor",
-        Some(u) if u >= 95.0 => "partial",
-        Some(_) => "major",
-    }
-}
-
-/// A component's incidents that have started by "now", oldest first, with the span each
-/// covers (an ongoing one up to "now"; an instant one counts for the day it happened).
-pub struct Spans<'a> {
-    spans: Vec<(DateTime<Utc>, DateTime<Utc>, &'a Incident)>,
-}
-
-impl<'a> Spans<'a> {
-    pub fn new(incidents: &[&'a Incident], now: DateTime<Utc>) -> Spans<'a> {
-        let mut spans: Vec<_> = incidents
-            .iter()
-            .filter(|i| i.started <= now)
-            .map(|i| {
-                let end = i.resolved.unwrap_or(now).min(now);
-                (i.started, end.max(i.started + TimeDelta::seconds(1)), *i)
-            })
-            .collect();
-        spans.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.slug.cmp(&b.2.slug)));
-        Spans { spans }
-    }
-
-    /// The incidents overlapping each of `dates` (ascending): one sweep over the spans
-    /// sorted by start, keeping those still open, so O(days + incidents + overlaps).
-    pub fn per_day(&self, kit: &PageKit, dates: &[NaiveDate]) -> Vec<Vec<&'a Incident>> {
-        let tz = kit.clock.tz;
-        let mut next = 0;
-        let mut open: Vec<(DateTime<Utc>, &'a Incident)> = Vec::new();
-        let mut out = Vec::with_capacity(dates.len());
-        for d in dates {
-            let start = day_start(tz, *d);
-            let end = d
-                .checked_add_days(Days::new(1))
-                .map_or(DateTime::<Utc>::MAX_UTC, |n| day_start(tz, n));
-            while let Some((s, e, i)) = self.spans.get(next)
-                && *s < end
-            {
-                open.push((*e, *i));
-                next += 1;
-            }
-            open.retain(|(e, _)| *e > start);
-            out.push(open.iter().map(|(_, i)| *i).collect());
-        }
-        out
-    }
-}
-
-/// Marks for some days, with their accessible names, colours and links.
-pub fn day_marks(
-    kit: &PageKit,
-    days: &[DayFigure],
-    spans: &Spans,
-    with_year: bool,
-) -> Vec<UptimeDay> {
-    let dates: Vec<NaiveDate> = days.iter().map(|d| d.date).collect();
-    let per_day = spans.per_day(kit, &dates);
-    days.iter()
-        .zip(per_day)
-        .map(|(d, incidents)| {
-            let date = kit.clock.date(d.date);
-            let when = if with_year {
-                date.display.clone()
-            } else {
-                d.date.format("%a %-d %b").to_string()
-            };
-            let mut label = match d.uptime {
-                None => format!("{when}: no data"),
-                Some(u) if d.downtime_minutes > 0.0 => format!(
-                    "{when}: {} available, {} down",
-                    format_percent(u),
-                    human_minutes(d.downtime_minutes)
-                ),
-                Some(u) => format!("{when}: {} available", format_percent(u)),
-            };
-            if !incidents.is_empty() {
-                let titles: Vec<&str> = incidents
-                    .iter()
-                    .take(TITLES_PER_DAY)
-                    .map(|i| i.title.as_str())
-                    .collect();
-                label.push_str(if incidents.len() == 1 {
-                    ". Incident: "
-                } else {
-                    ". Incidents: "
-                });
-                label.push_str(&titles.join("; "));
-                if incidents.len() > TITLES_PER_DAY {
-                    label.push_str(&format!("; and {} more", incidents.len() - TITLES_PER_DAY));
-                }
-            }
-            UptimeDay {
-                date,
-                level: day_level(d).to_string(),
-                label,
-                url: incidents.first().map(|i| kit.urls.incident(&i.slug)),
-            }
-        })
-        .collect()
-}
-
-/// The local date a window starts on, when `since` clipped it short of `days` days.
-fn clipped_since(kit: &PageKit, w: &WindowFigure, days: u64) -> Option<NaiveDate> {
-    let today = kit.clock.today(kit.now);
-    let full = today.checked_sub_days(Days::new(days.saturating_sub(1)))?;
-    let start = w.start.with_timezone(&kit.clock.tz).date_naive();
-    (start > full).then_some(start)
-}
-
-/// A window's percentage, or `None` when it has no length (no fake 100 %).
-fn window_percent(w: &WindowFigure) -> Option<String> {
-    (w.length_minutes > 0.0).then(|| format_percent(w.uptime))
-}
-
-/// The status page row: the day bar and the 90-day figure.
-pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeRow {
-    let w = &f.last_90_days;
-    let period = match clipped_since(kit, w, 90) {
-        Some(d) => format!("since {}", kit.clock.date(d).display),
-        None => "last 90 days".to_string(),
-    };
-    let days = day_marks(kit, &f.days, spans, true);
-    UptimeRow {
-        percent: window_percent(w),
-        period,
-        window_days: kit.site.config.uptime.days,
-        items: crate::render::html::marks_items(&days),
-        days,
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WindowCtx {
-    /// "Last 30 days"
-    pub label: String,
-    /// "since 3 Mar 2026" when `since` shortens the window.
-    pub since: Option<String>,
-    pub percent: Option<String>,
-    pub downtime: String,
-    pub breach: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BudgetCtx {
-    pub allowed: String,
-    pub used: String,
-    /// "12.3 min", or "overspent by 3.1 min".
-    pub remaining: String,
-    pub overspent: bool,
-    /// "28.5%"; `None` when nothing is allowed.
-    pub used_percent: Option<String>,
-    /// 0..=100 for the `<meter>`.
-    pub meter: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MonthCtx {
-    /// "March 2026"
-    pub label: String,
-    /// "2026-03"
-    pub key: String,
-    pub percent: Option<String>,
-    pub downtime: String,
-    pub breach: bool,
-    pub breach_days: usize,
-    /// Weekday of the 1st, Monday 1 … Sunday 7: the calendar's first column.
-    pub offset: u32,
-    #[serde(skip)]
-    pub days: Vec<UptimeDay>,
-    /// The calendar's `<li>` items (`html::marks_items`).
-    pub items: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ComponentUptimeCtx {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub level: LevelCtx,
-    pub slo: String,
-    pub windows: Vec<WindowCtx>,
-    pub breach_windows: usize,
-    pub budget: BudgetCtx,
-    /// Newest first, at most [`CALENDAR_MONTHS`].
-    pub months: Vec<MonthCtx>,
-    /// Months of history left out of the calendar.
-    pub months_hidden: usize,
-    pub history_since: Option<DateCtx>,
-}
 
 fn window_ctx(kit: &PageKit, label: &str, w: &WindowFigure, days: Option<u64>) -> WindowCtx {
     let since = match days {
@@ -338,7 +83,7 @@ fn month_ctx(kit: &PageKit, m: &MonthFigure, spans: &Spans, slo: f64) -> MonthCt
             .filter(|d| d.uptime.is_some_and(|u| u < slo))
             .count(),
         offset: first.map_or(1, |d| d.weekday().number_from_monday()),
-        items: crate::render::html::marks_items(&days),
+        items: marks_items(&days),
         days,
     }
 }
@@ -383,33 +128,6 @@ pub fn component_uptime(
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct OverdueCtx {
-    pub incident_title: String,
-    pub incident_url: String,
-    pub what: String,
-    pub owner: Option<String>,
-    pub due: DateCtx,
-    pub days_overdue: i64,
-    pub status_label: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MetricsCtx {
-    pub mttd: Option<String>,
-    pub mttr: Option<String>,
-    pub resolved_incidents: usize,
-    /// "12.5%"
-    pub recurrence: Option<String>,
-    pub repeated: usize,
-    pub total_incidents: usize,
-    pub actions_total: usize,
-    pub actions_open: usize,
-    pub actions_done: usize,
-    pub actions_wont_do: usize,
-    pub overdue: Vec<OverdueCtx>,
-}
-
 fn metrics_ctx(kit: &PageKit, m: &Metrics) -> MetricsCtx {
     MetricsCtx {
         mttd: m.mttd.map(status::human_duration),
@@ -442,41 +160,6 @@ fn metrics_ctx(kit: &PageKit, m: &Metrics) -> MetricsCtx {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct UptimePage {
-    pub title: String,
-    pub canonical: String,
-    pub nav: &'static str,
-    pub draft: bool,
-    pub components: Vec<ComponentUptimeCtx>,
-    pub metrics: MetricsCtx,
-    pub calendar_months: usize,
-}
-
-/// A component's incidents, newest first (the order of `incidents`).
-pub fn incidents_by_component<'a>(
-    components: &[Component],
-    incidents: &[&'a Incident],
-) -> BTreeMap<String, Vec<&'a Incident>> {
-    let mut map: BTreeMap<String, Vec<&'a Incident>> = components
-        .iter()
-        .map(|c| (c.id.clone(), Vec::new()))
-        .collect();
-    for i in incidents {
-        let mut seen: Vec<&str> = Vec::new();
-        for a in &i.components {
-            if seen.contains(&a.id.as_str()) {
-                continue;
-            }
-            seen.push(&a.id);
-            if let Some(list) = map.get_mut(&a.id) {
-                list.push(i);
-            }
-        }
-    }
-    map
-}
-
 pub fn uptime_page(
     kit: &PageKit,
     theme: &Theme,
@@ -501,134 +184,19 @@ pub fn uptime_page(
     kit.render(theme, "uptime.html", "uptime/index.html", &page)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ComponentInfo {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub group: Option<String>,
-    pub level: LevelCtx,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ComponentPage {
-    pub title: String,
-    pub canonical: String,
-    pub nav: &'static str,
-    pub draft: bool,
-    pub component: ComponentInfo,
-    pub uptime: ComponentUptimeCtx,
-    pub bar: UptimeRow,
-    pub rss_url: String,
-    pub atom_url: String,
-    pub badge_url: String,
-    pub badge_absolute: String,
-    pub total_incidents: usize,
-    pub incidents: Vec<std::sync::Arc<IncidentCard>>,
-    /// Newest first; on the first page only.
-    pub maintenance: Vec<MaintenanceCard>,
-    pub page_number: usize,
-    pub total_pages: usize,
-    pub prev_url: Option<String>,
-    pub next_url: Option<String>,
-}
-
-fn component_path(id: &str, n: usize) -> String {
-    if n <= 1 {
-        format!("components/{id}/")
-    } else {
-        format!("components/{id}/page/{n}/")
-    }
-}
-
-/// `components/<id>/index.html` (and `page/<n>/` past 100 incidents) for one component.
-pub fn component_pages(
-    kit: &PageKit,
-    theme: &Theme,
-    f: &ComponentFigures,
-    incidents: &[&Incident],
-    spans: &Spans,
-) -> Vec<Result<OutputFile, Diagnostic>> {
-    let Some(c) = kit.site.component(&f.id) else {
-        return Vec::new();
-    };
-    let mut windows: Vec<&Maintenance> = kit
-        .site
-        .maintenance
-        .iter()
-        .filter(|m| m.components.iter().any(|id| id == &c.id))
-        .collect();
-    windows.sort_by(|a, b| b.starts.cmp(&a.starts).then_with(|| a.slug.cmp(&b.slug)));
-    let maintenance: Vec<MaintenanceCard> =
-        windows.iter().map(|m| kit.maintenance_card(m)).collect();
-    let uptime = component_uptime(kit, f, spans, false);
-    let bar = uptime_row(kit, f, spans);
-    let chunks: Vec<&[&Incident]> = if incidents.is_empty() {
-        vec![&[]]
-    } else {
-        incidents.chunks(COMPONENT_INCIDENTS_PER_PAGE).collect()
-    };
-    let total_pages = chunks.len();
-    let dir = format!("components/{}/", c.id);
-    chunks
-        .par_iter()
-        .enumerate()
-        .map(|(idx, chunk)| {
-            let n = idx + 1;
-            let title = if n == 1 {
-                c.name.clone()
-            } else {
-                format!("{}, page {n} of {total_pages}", c.name)
-            };
-            let page = ComponentPage {
-                title: kit.page_title(&title),
-                canonical: kit.urls.absolute(&component_path(&c.id, n)),
-                nav: "status",
-                draft: false,
-                component: ComponentInfo {
-                    id: c.id.clone(),
-                    name: c.name.clone(),
-                    description: c.description.clone(),
-                    group: c.group.clone(),
-                    level: f.status.into(),
-                },
-                uptime: uptime.clone(),
-                bar: bar.clone(),
-                rss_url: kit.urls.path(&format!("{dir}feed.xml")),
-                atom_url: kit.urls.path(&format!("{dir}atom.xml")),
-                badge_url: kit.urls.path(&format!("{dir}badge.svg")),
-                badge_absolute: kit.urls.absolute(&format!("{dir}badge.svg")),
-                total_incidents: incidents.len(),
-                incidents: chunk.iter().map(|i| kit.incident_card(i)).collect(),
-                maintenance: if n == 1 {
-                    maintenance.clone()
-                } else {
-                    Vec::new()
-                },
-                page_number: n,
-                total_pages,
-                prev_url: (n > 1).then(|| kit.urls.path(&component_path(&c.id, n - 1))),
-                next_url: (n < total_pages).then(|| kit.urls.path(&component_path(&c.id, n + 1))),
-            };
-            kit.render(
-                theme,
-                "component.html",
-                &format!("{}index.html", component_path(&c.id, n)),
-                &page,
-            )
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::level::Level;
     use crate::model::metrics::metrics;
+    use crate::model::uptime::DayFigure;
     use crate::model::uptime::{UptimeReport, component_figures};
-    use crate::render::html::render_pages;
-    use crate::render::html::tests::{at, incident, now, test_site};
+    use crate::render::day_marks::day_level;
+    use crate::render::pages::render_pages;
+    use crate::render::pages::tests::{at, incident, now, test_site};
+    use crate::site::Component;
     use crate::site::{Affected, Site};
+    use chrono::{NaiveDate, TimeDelta};
 
     fn render(site: &Site) -> Vec<OutputFile> {
         let theme = Theme::builtin().expect("theme");

@@ -1,0 +1,393 @@
+//! The page contexts: what each template sees as `page` and `site`, built in Rust so
+//! times are already formatted in the site timezone, URLs built with the sub-path and
+//! levels worded. Templates only lay things out (docs/templates.md lists every field).
+
+use crate::model::level::Level;
+use crate::render::markdown::Heading;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A time as pages show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeCtx {
+    /// "14 Mar 2026, 10:36 CET (UTC+01:00)"
+    pub display: String,
+    /// RFC 3339 in UTC, for `<time datetime>`.
+    pub datetime: String,
+}
+
+/// A calendar date (action due dates).
+#[derive(Debug, Clone, Serialize)]
+pub struct DateCtx {
+    /// "10 Apr 2026"
+    pub display: String,
+    /// "2026-04-10"
+    pub datetime: String,
+}
+
+/// Site-wide values every template sees as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCtx {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub timezone: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub home_url: String,
+    pub history_url: String,
+    pub uptime_url: String,
+    pub rss_url: String,
+    pub atom_url: String,
+    pub ics_url: String,
+    pub css_url: String,
+    pub favicon_url: String,
+    /// When the page was built ("now").
+    pub generated: TimeCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelCtx {
+    /// `major_outage`: for CSS classes.
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+impl From<Level> for LevelCtx {
+    fn from(l: Level) -> LevelCtx {
+        LevelCtx {
+            key: l.as_str(),
+            label: l.label(),
+        }
+    }
+}
+
+/// The uptime bar and 90-day figure of a component row (see `day_marks`).
+#[derive(Debug, Clone, Serialize)]
+pub struct UptimeRow {
+    /// "99.972%"; `None` when the window has no length yet (no made-up 100 %).
+    pub percent: Option<String>,
+    /// What the figure covers: "last 90 days", or "since 3 Mar 2026".
+    pub period: String,
+    /// Marks in the bar (`[uptime].days`).
+    pub window_days: u32,
+    #[serde(skip)]
+    pub days: Vec<UptimeDay>,
+    /// The marks' `<li>` items, rendered once in Rust (see [`marks_items`]).
+    pub items: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UptimeDay {
+    pub date: DateCtx,
+    /// CSS class suffix: `ok`, `minor`, `partial`, `major`, `none` (no data).
+    pub level: String,
+    /// Accessible name and tooltip, e.g.
+    /// "2 Mar 2026: 97.916% available, 30 min down. Incident: Authentication API outage".
+    pub label: String,
+    /// The first incident of the day, when there is one.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentRow {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub level: LevelCtx,
+    pub url: String,
+    pub uptime: Option<UptimeRow>,
+}
+
+/// Components shown together: a config group, or a run of ungrouped components (`name` None).
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentSection {
+    pub name: Option<String>,
+    pub components: Vec<ComponentRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AffectedCtx {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub level: LevelCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateCtx {
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub at: TimeCtx,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentCard {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub impact: &'static str,
+    pub impact_label: &'static str,
+    pub severity: Option<String>,
+    pub started: TimeCtx,
+    pub resolved: Option<TimeCtx>,
+    pub ongoing: bool,
+    /// Unresolved with a `started` after "now" (usually a wrong UTC offset): listed with
+    /// the active incidents, its start time shown as given.
+    pub upcoming: bool,
+    /// "30 min"; for an ongoing incident, so far.
+    pub duration: String,
+    pub components: Vec<AffectedCtx>,
+    pub latest_update: Option<UpdateCtx>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedLink {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenanceCard {
+    pub slug: String,
+    pub title: String,
+    pub url: String,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub starts: TimeCtx,
+    pub ends: TimeCtx,
+    pub duration: String,
+    pub components: Vec<NamedLink>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Banner {
+    pub level: LevelCtx,
+    pub wording: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexPage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub banner: Banner,
+    pub sections: Vec<ComponentSection>,
+    pub active_incidents: Vec<Arc<IncidentCard>>,
+    pub maintenance_active: Vec<MaintenanceCard>,
+    pub maintenance_upcoming: Vec<MaintenanceCard>,
+    pub recent_incidents: Vec<Arc<IncidentCard>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionCtx {
+    pub what: String,
+    pub owner: Option<String>,
+    pub due: Option<DateCtx>,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentPage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub incident: Arc<IncidentCard>,
+    pub template: &'static str,
+    pub detected: TimeCtx,
+    pub time_to_detect: String,
+    pub time_to_resolve: Option<String>,
+    /// Newest first.
+    pub updates: Vec<UpdateCtx>,
+    /// Sanitised post-mortem HTML; empty when none is written yet.
+    pub postmortem: String,
+    /// For `{% if %}`: testing the HTML string itself makes Tera escape all of it.
+    pub has_postmortem: bool,
+    /// Top-level post-mortem sections, for the contents list.
+    pub contents: Vec<Heading>,
+    pub actions: Vec<ActionCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthGroup {
+    /// "March 2026"
+    pub label: String,
+    /// "2026-03"
+    pub key: String,
+    pub incidents: Vec<Arc<IncidentCard>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryPage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub months: Vec<MonthGroup>,
+    pub total_incidents: usize,
+    pub page_number: usize,
+    pub total_pages: usize,
+    /// Newer incidents.
+    pub prev_url: Option<String>,
+    /// Older incidents.
+    pub next_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaintenancePage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub maintenance: MaintenanceCard,
+    /// The window's `[[updates]]`, newest first (as on incident pages).
+    pub updates: Vec<UpdateCtx>,
+    pub body: String,
+    /// For `{% if %}` (see `IncidentPage::has_postmortem`).
+    pub has_body: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundPage {
+    pub title: String,
+    /// Empty: a 404 is served at any path and must not claim one.
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowCtx {
+    /// "Last 30 days"
+    pub label: String,
+    /// "since 3 Mar 2026" when `since` shortens the window.
+    pub since: Option<String>,
+    pub percent: Option<String>,
+    pub downtime: String,
+    pub breach: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetCtx {
+    pub allowed: String,
+    pub used: String,
+    /// "12.3 min", or "overspent by 3.1 min".
+    pub remaining: String,
+    pub overspent: bool,
+    /// "28.5%"; `None` when nothing is allowed.
+    pub used_percent: Option<String>,
+    /// 0..=100 for the `<meter>`.
+    pub meter: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCtx {
+    /// "March 2026"
+    pub label: String,
+    /// "2026-03"
+    pub key: String,
+    pub percent: Option<String>,
+    pub downtime: String,
+    pub breach: bool,
+    pub breach_days: usize,
+    /// Weekday of the 1st, Monday 1 … Sunday 7: the calendar's first column.
+    pub offset: u32,
+    #[serde(skip)]
+    pub days: Vec<UptimeDay>,
+    /// The calendar's `<li>` items (`marks_items`).
+    pub items: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentUptimeCtx {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub level: LevelCtx,
+    pub slo: String,
+    pub windows: Vec<WindowCtx>,
+    pub breach_windows: usize,
+    pub budget: BudgetCtx,
+    /// Newest first, at most [`CALENDAR_MONTHS`].
+    pub months: Vec<MonthCtx>,
+    /// Months of history left out of the calendar.
+    pub months_hidden: usize,
+    pub history_since: Option<DateCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueCtx {
+    pub incident_title: String,
+    pub incident_url: String,
+    pub what: String,
+    pub owner: Option<String>,
+    pub due: DateCtx,
+    pub days_overdue: i64,
+    pub status_label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricsCtx {
+    pub mttd: Option<String>,
+    pub mttr: Option<String>,
+    pub resolved_incidents: usize,
+    /// "12.5%"
+    pub recurrence: Option<String>,
+    pub repeated: usize,
+    pub total_incidents: usize,
+    pub actions_total: usize,
+    pub actions_open: usize,
+    pub actions_done: usize,
+    pub actions_wont_do: usize,
+    pub overdue: Vec<OverdueCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UptimePage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub components: Vec<ComponentUptimeCtx>,
+    pub metrics: MetricsCtx,
+    pub calendar_months: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentInfo {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub group: Option<String>,
+    pub level: LevelCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentPage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    pub component: ComponentInfo,
+    pub uptime: ComponentUptimeCtx,
+    pub bar: UptimeRow,
+    pub rss_url: String,
+    pub atom_url: String,
+    pub badge_url: String,
+    pub badge_absolute: String,
+    pub total_incidents: usize,
+    pub incidents: Vec<std::sync::Arc<IncidentCard>>,
+    /// Newest first; on the first page only.
+    pub maintenance: Vec<MaintenanceCard>,
+    pub page_number: usize,
+    pub total_pages: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}

@@ -1,0 +1,110 @@
+//! The status page, `index.html`: overall status, components, incidents, maintenance.
+
+use crate::diag::Diagnostic;
+use crate::model::level::Level;
+use crate::model::status;
+use crate::model::uptime::ComponentFigures;
+use crate::render::OutputFile;
+use crate::render::context::{Banner, ComponentRow, ComponentSection, IncidentCard, IndexPage};
+use crate::render::day_marks::{Spans, uptime_row};
+use crate::render::page_kit::PageKit;
+use crate::render::theme::Theme;
+use crate::site::{Incident, Maintenance};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Resolved incidents listed on the status page.
+const RECENT_ON_INDEX: usize = 10;
+
+pub fn index_page(
+    kit: &PageKit,
+    theme: &Theme,
+    incidents: &[&Incident],
+    figures: &[ComponentFigures],
+    spans: &BTreeMap<String, Spans>,
+) -> Result<OutputFile, Diagnostic> {
+    let site = kit.site;
+    let now = kit.now;
+    let level_of = |id: &str| status::component_level(id, &site.incidents, &site.maintenance, now);
+
+    let mut components: Vec<&crate::site::Component> = site.config.components.iter().collect();
+    components.sort_by_key(|c| c.position);
+    let levels: Vec<Level> = components.iter().map(|c| level_of(&c.id)).collect();
+    let overall = status::site_level(levels.iter().copied(), &site.incidents, now);
+
+    // Groups keep the order of their first component; ungrouped components stay
+    // where they are in site.toml, consecutive ones sharing an unnamed section.
+    let mut sections: Vec<ComponentSection> = Vec::new();
+    for (c, level) in components.iter().zip(&levels) {
+        let row = ComponentRow {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            description: c.description.clone(),
+            level: (*level).into(),
+            url: kit.urls.component(&c.id),
+            uptime: figures.iter().find(|f| f.id == c.id).and_then(|f| {
+                let s = spans.get(&f.id)?;
+                Some(uptime_row(kit, f, s))
+            }),
+        };
+        let existing = match &c.group {
+            Some(g) => sections
+                .iter_mut()
+                .find(|s| s.name.as_deref() == Some(g.as_str())),
+            None => sections.last_mut().filter(|s| s.name.is_none()),
+        };
+        match existing {
+            Some(s) => s.components.push(row),
+            None => sections.push(ComponentSection {
+                name: c.group.clone(),
+                components: vec![row],
+            }),
+        }
+    }
+
+    // Open incidents, also those whose start is still to come (shown as upcoming).
+    let active_incidents: Vec<Arc<IncidentCard>> = incidents
+        .iter()
+        .filter(|i| status::incident_open(i, now))
+        .map(|i| kit.incident_card(i))
+        .collect();
+    let recent_incidents: Vec<Arc<IncidentCard>> = incidents
+        .iter()
+        .filter(|i| !status::incident_open(i, now))
+        .take(RECENT_ON_INDEX)
+        .map(|i| kit.incident_card(i))
+        .collect();
+
+    let mut windows: Vec<&Maintenance> = site.maintenance.iter().collect();
+    windows.sort_by(|a, b| a.starts.cmp(&b.starts).then_with(|| a.slug.cmp(&b.slug)));
+    let maintenance_active = windows
+        .iter()
+        .filter(|m| status::maintenance_active(m, now))
+        .map(|m| kit.maintenance_card(m))
+        .collect();
+    let maintenance_upcoming = windows
+        .iter()
+        .filter(|m| {
+            status::maintenance_status(m, now) == crate::model::level::MaintenanceStatus::Scheduled
+                && m.ends > now
+        })
+        .map(|m| kit.maintenance_card(m))
+        .collect();
+
+    let page = IndexPage {
+        title: site.config.title.clone(),
+        canonical: kit.urls.absolute(""),
+        nav: "status",
+        draft: false,
+        banner: Banner {
+            level: overall.into(),
+            wording: status::overall_wording(overall),
+        },
+        sections,
+        active_incidents,
+        maintenance_active,
+        maintenance_upcoming,
+        recent_incidents,
+    };
+    kit.render(theme, "index.html", "index.html", &page)
+}
