@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
 use crate::load::{LoadOptions, load_site};
-use crate::model::{metrics, uptime};
+use crate::model::derived::Derived;
+use crate::model::uptime;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
 use crate::render::{OutputFile, Sink, api, badge, feeds, ics, page_cache, pages, sitemap};
@@ -47,24 +48,22 @@ fn render(
     sink: Option<&dyn Sink>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     // Derived once, read by every renderer.
-    let figures = uptime::component_figures(site, now);
-    let metrics = metrics::metrics(site, now);
+    let derived = Derived::new(site, now);
     // The pages and the machine-readable outputs render side by side.
     let (pages, mut files) = rayon::join(
-        || pages::render_pages(site, now, theme, &figures, &metrics, cache, sink),
+        || pages::render_pages(site, &derived, theme, cache, sink),
         || {
             let mut files = theme.static_files();
             files.extend(feeds::render_feeds(site, now));
             files.push(ics::render_ics(site, now));
             files.extend(api::render_api(site, now));
             let uptime_90d = |id: &str| {
-                figures
-                    .iter()
-                    .find(|f| f.id == id)
+                derived
+                    .figures_of(id)
                     .and_then(|f| f.last_90_days.measured())
             };
-            files.extend(badge::render_badges(site, now, &uptime_90d));
-            let report = uptime::UptimeReport::from_figures(site, &figures, now);
+            files.extend(badge::render_badges(site, &derived, &uptime_90d));
+            let report = uptime::UptimeReport::from_figures(site, &derived.figures, now);
             let json = crate::render::xml::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
             files

@@ -196,7 +196,11 @@ fn render_all(site: &Site, now: DateTime<Utc>, dir: &Path) {
     let mut files = render_feeds(site, now);
     files.push(render_ics(site, now));
     files.extend(render_api(site, now));
-    files.extend(render_badges(site, now, &uptime));
+    files.extend(render_badges(
+        site,
+        &statusgen::model::derived::Derived::new(site, now),
+        &uptime,
+    ));
     write_all(dir, &files);
 }
 

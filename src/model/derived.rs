@@ -32,15 +32,10 @@ pub struct Derived {
 
 impl Derived {
     pub fn new(site: &Site, now: DateTime<Utc>) -> Derived {
-        let levels: Vec<(String, Level)> = site
-            .config
-            .components
-            .iter()
-            .map(|c| {
-                let level = status::component_level(&c.id, &site.incidents, &site.maintenance, now);
-                (c.id.clone(), level)
-            })
-            .collect();
+        // The figures carry each component's level now ([`status::component_level`]).
+        let figures = uptime::component_figures(site, now);
+        let levels: Vec<(String, Level)> =
+            figures.iter().map(|f| (f.id.clone(), f.status)).collect();
         let site_level = status::site_level(levels.iter().map(|(_, l)| *l), &site.incidents, now);
         let incident_statuses = site
             .incidents
@@ -52,7 +47,7 @@ impl Derived {
             levels,
             site_level,
             incident_statuses,
-            figures: uptime::component_figures(site, now),
+            figures,
             metrics: metrics::metrics(site, now),
         }
     }

@@ -5,12 +5,12 @@
 
 use std::io;
 
-use chrono::{DateTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
+use crate::model::derived::Derived;
 use crate::model::level::Level;
-use crate::model::status::{component_level, overall_wording, site_level};
+use crate::model::status::overall_wording;
 use crate::render::OutputFile;
 use crate::render::xml::clean;
 use crate::site::Site;
@@ -193,21 +193,16 @@ fn write_svg(
 /// uptime from `uptime_90d`, which returns a percentage such as 99.98).
 pub fn render_badges(
     site: &Site,
-    now: DateTime<Utc>,
+    derived: &Derived,
     uptime_90d: &dyn Fn(&str) -> Option<f64>,
 ) -> Vec<OutputFile> {
     let levels: Vec<(&crate::site::Component, Level)> = site
         .config
         .components
         .iter()
-        .map(|c| {
-            (
-                c,
-                component_level(&c.id, &site.incidents, &site.maintenance, now),
-            )
-        })
+        .map(|c| (c, derived.level(&c.id)))
         .collect();
-    let overall = site_level(levels.iter().map(|(_, l)| *l), &site.incidents, now);
+    let overall = derived.site_level;
     let wording = overall_wording(overall);
     let mut files = vec![OutputFile::new(
         "badge.svg",
@@ -268,7 +263,8 @@ mod tests {
     #[test]
     fn badges_are_accessible_and_escaped() {
         let s = site();
-        let files = render_badges(&s, t(15, 9, 0), &|id| (id == "api").then_some(99.98));
+        let derived = Derived::new(&s, t(15, 9, 0));
+        let files = render_badges(&s, &derived, &|id| (id == "api").then_some(99.98));
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,

@@ -3,6 +3,7 @@
 //! or Tera) into an output file.
 
 use crate::diag::Diagnostic;
+use crate::model::derived::Derived;
 use crate::model::status;
 use crate::render::OutputFile;
 use crate::render::compiled::CompiledPage;
@@ -50,6 +51,8 @@ impl Clock {
 /// component pages) use it too, so every page has the same header and links.
 pub struct PageKit<'a> {
     pub site: &'a Site,
+    /// What the build derived once: levels, statuses, figures, metrics.
+    pub derived: &'a Derived,
     pub urls: Urls,
     pub clock: Clock,
     pub now: DateTime<Utc>,
@@ -62,7 +65,8 @@ pub struct PageKit<'a> {
 }
 
 impl<'a> PageKit<'a> {
-    pub fn new(site: &'a Site, now: DateTime<Utc>, theme: &Theme) -> PageKit<'a> {
+    pub fn new(site: &'a Site, derived: &'a Derived, theme: &Theme) -> PageKit<'a> {
+        let now = derived.now;
         let urls = Urls::new(&site.config.base_url);
         let clock = Clock {
             tz: site.config.timezone,
@@ -90,6 +94,7 @@ impl<'a> PageKit<'a> {
         };
         PageKit {
             site,
+            derived,
             urls,
             clock,
             now,

@@ -14,8 +14,7 @@ pub mod not_found;
 pub mod uptime;
 
 use crate::diag::Diagnostic;
-use crate::model::metrics::Metrics;
-use crate::model::uptime::ComponentFigures;
+use crate::model::derived::Derived;
 use crate::render::day_marks::Spans;
 use crate::render::page_cache::{PageCache, hash_of};
 use crate::render::page_kit::PageKit;
@@ -29,23 +28,22 @@ use crate::render::pages::uptime::uptime_page;
 use crate::render::theme::Theme;
 use crate::render::{OutputFile, Sink};
 use crate::site::{Incident, Site};
-use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Renders every HTML page of the site, sorted by path.
-/// `figures` and `metrics` are computed once by the build (`uptime::component_figures`,
-/// `metrics::metrics`) and shared with the other renderers.
+/// Renders every HTML page of the site, sorted by path, from what the build derived
+/// once ([`Derived`]: levels, figures, metrics), shared with the other renderers.
 pub fn render_pages(
     site: &Site,
-    now: DateTime<Utc>,
+    derived: &Derived,
     theme: &Theme,
-    figures: &[ComponentFigures],
-    metrics: &Metrics,
     cache: Option<&PageCache>,
     sink: Option<&dyn Sink>,
 ) -> Result<Pages, Vec<Diagnostic>> {
+    let now = derived.now;
+    let figures = &derived.figures;
+    let metrics = &derived.metrics;
     let cache = cache.map(|c| {
         PageCache::retain(
             &c.incidents,
@@ -53,7 +51,7 @@ pub fn render_pages(
         );
         (c, hash_of(&(&site.config, now)) ^ theme.fingerprint())
     });
-    let mut kit = PageKit::new(site, now, theme);
+    let mut kit = PageKit::new(site, derived, theme);
     kit.cache = cache;
     let mut incidents: Vec<&Incident> = site.incidents.iter().collect();
     incidents.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.slug.cmp(&b.slug)));
@@ -178,8 +176,8 @@ pub(crate) mod tests {
     use crate::render::page_kit::Clock;
     use crate::site::{Action, Affected, Component, Config};
     use crate::site::{Maintenance, Update};
-    use chrono::NaiveDate;
     use chrono::TimeZone;
+    use chrono::{DateTime, NaiveDate, Utc};
 
     pub(crate) fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, d, h, m, 0)
@@ -290,9 +288,7 @@ pub(crate) mod tests {
 
     fn render(site: &Site) -> Vec<OutputFile> {
         let theme = Theme::builtin().expect("theme");
-        let figures = crate::model::uptime::component_figures(site, now());
-        let metrics = crate::model::metrics::metrics(site, now());
-        render_pages(site, now(), &theme, &figures, &metrics, None, None)
+        render_pages(site, &Derived::new(site, now()), &theme, None, None)
             .expect("renders")
             .files
     }
@@ -593,10 +589,8 @@ pub(crate) mod tests {
         .expect("write");
         let theme = Theme::load(dir.path(), "default").expect("parses");
         let site = test_site("https://status.acme.com/");
-        let figures = crate::model::uptime::component_figures(&site, now());
-        let metrics = crate::model::metrics::metrics(&site, now());
-        let err =
-            render_pages(&site, now(), &theme, &figures, &metrics, None, None).expect_err("fails");
+        let derived = Derived::new(&site, now());
+        let err = render_pages(&site, &derived, &theme, None, None).expect_err("fails");
         assert_eq!(
             err.len(),
             1,

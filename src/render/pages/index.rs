@@ -25,12 +25,14 @@ pub fn index_page(
 ) -> Result<OutputFile, Diagnostic> {
     let site = kit.site;
     let now = kit.now;
-    let level_of = |id: &str| status::component_level(id, &site.incidents, &site.maintenance, now);
 
     let mut components: Vec<&crate::site::Component> = site.config.components.iter().collect();
     components.sort_by_key(|c| c.position);
-    let levels: Vec<Level> = components.iter().map(|c| level_of(&c.id)).collect();
-    let overall = status::site_level(levels.iter().copied(), &site.incidents, now);
+    let levels: Vec<Level> = components
+        .iter()
+        .map(|c| kit.derived.level(&c.id))
+        .collect();
+    let overall = kit.derived.site_level;
 
     // Groups keep the order of their first component; ungrouped components stay
     // where they are in site.toml, consecutive ones sharing an unnamed section.

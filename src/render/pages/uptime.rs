@@ -188,7 +188,6 @@ pub fn uptime_page(
 mod tests {
     use super::*;
     use crate::model::level::Level;
-    use crate::model::metrics::metrics;
     use crate::model::uptime::DayFigure;
     use crate::model::uptime::{UptimeReport, component_figures};
     use crate::render::day_marks::day_level;
@@ -200,18 +199,10 @@ mod tests {
 
     fn render(site: &Site) -> Vec<OutputFile> {
         let theme = Theme::builtin().expect("theme");
-        let figures = component_figures(site, now());
-        render_pages(
-            site,
-            now(),
-            &theme,
-            &figures,
-            &metrics(site, now()),
-            None,
-            None,
-        )
-        .expect("renders")
-        .files
+        let derived = crate::model::derived::Derived::new(site, now());
+        render_pages(site, &derived, &theme, None, None)
+            .expect("renders")
+            .files
     }
 
     fn text(files: &[OutputFile], path: &str) -> String {
