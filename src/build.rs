@@ -54,7 +54,7 @@ fn render(
         || pages::render_pages(site, &derived, theme, cache, sink),
         || {
             let mut files = theme.static_files();
-            files.extend(feeds::render_feeds(site, now));
+            files.extend(feeds::render_feeds(site, &derived));
             files.push(ics::render_ics(site, now));
             files.extend(api::render_api(site, now));
             let uptime_90d = |id: &str| {

@@ -7,6 +7,7 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
+use statusgen::model::derived::Derived;
 use statusgen::model::level::{Level, MaintenanceStatus, TemplateKind, UpdateStatus};
 use statusgen::render::OutputFile;
 use statusgen::render::api::render_api;
@@ -193,14 +194,10 @@ fn render_all(site: &Site, now: DateTime<Utc>, dir: &Path) {
         "auth" => Some(99.5),
         _ => None,
     };
-    let mut files = render_feeds(site, now);
+    let mut files = render_feeds(site, &Derived::new(site, now));
     files.push(render_ics(site, now));
     files.extend(render_api(site, now));
-    files.extend(render_badges(
-        site,
-        &statusgen::model::derived::Derived::new(site, now),
-        &uptime,
-    ));
+    files.extend(render_badges(site, &Derived::new(site, now), &uptime));
     write_all(dir, &files);
 }
 
@@ -303,12 +300,12 @@ fn same_input_and_now_give_same_bytes() {
     let site = hostile_site("https://example.org/status/");
     let now = at(3, 16, 0, 0);
     let a = (
-        render_feeds(&site, now),
+        render_feeds(&site, &Derived::new(&site, now)),
         render_ics(&site, now),
         render_api(&site, now),
     );
     let b = (
-        render_feeds(&site, now),
+        render_feeds(&site, &Derived::new(&site, now)),
         render_ics(&site, now),
         render_api(&site, now),
     );

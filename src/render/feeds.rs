@@ -11,8 +11,9 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 use rayon::prelude::*;
 
-use crate::model::level::MaintenanceStatus;
-use crate::model::status::{incident_status, maintenance_status};
+use crate::model::derived::Derived;
+use crate::model::level::{MaintenanceStatus, UpdateStatus};
+use crate::model::status::maintenance_status;
 use crate::render::OutputFile;
 use crate::render::urls::Urls;
 use crate::render::xml::{
@@ -105,9 +106,8 @@ fn incident_entry(urls: &Urls, i: &Incident, n: usize, now: DateTime<Utc>) -> En
     }
 }
 
-fn incident_content(site: &Site, url: &str, i: &Incident, now: DateTime<Utc>) -> String {
+fn incident_content(site: &Site, url: &str, i: &Incident, status: UpdateStatus) -> String {
     let tz = site.config.timezone;
-    let status = incident_status(i, now);
     let mut html = String::new();
     html.push_str(&format!(
         "<p><strong>Status:</strong> {}</p>\n",
@@ -385,7 +385,10 @@ fn channel_files(
 /// `feed.xml` and `atom.xml` for the site, and `components/<id>/feed.xml` and
 /// `components/<id>/atom.xml` for every component, each with the newest
 /// `config.feeds.limit` entries that concern it.
-pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
+/// The site's and every component's RSS and Atom feeds; incident statuses come from
+/// what the build derived once.
+pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
+    let now = derived.now;
     let urls = Urls::new(&site.config.base_url);
     let mut all = entries(site, &urls, now);
     let limit = site.config.feeds.limit;
@@ -407,7 +410,10 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
         .filter(|(_, s)| **s)
         .for_each(|(e, _)| {
             e.content = match e.source {
-                Source::Incident(n) => incident_content(site, &e.url, &site.incidents[n], now),
+                Source::Incident(n) => {
+                    let i = &site.incidents[n];
+                    incident_content(site, &e.url, i, derived.incident_status(&i.slug))
+                }
                 Source::Maintenance(n) => {
                     maintenance_content(site, &e.url, &site.maintenance[n], now)
                 }
@@ -449,7 +455,8 @@ pub fn render_feeds(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::{Level, TemplateKind, UpdateStatus};
+    use crate::model::level::{Level, TemplateKind};
+    use crate::model::status::incident_status;
     use crate::site::{Affected, Component, Config, Update};
     use chrono::TimeZone;
 
@@ -579,7 +586,7 @@ pub(crate) mod tests {
 
     #[test]
     fn files_for_site_and_components() {
-        let files = render_feeds(&site(), t(16, 0, 0));
+        let files = render_feeds(&site(), &Derived::new(&site(), t(16, 0, 0)));
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -603,7 +610,7 @@ pub(crate) mod tests {
 
     #[test]
     fn rss_has_escaped_hostile_text_and_absolute_links() {
-        let files = render_feeds(&site(), t(16, 0, 0));
+        let files = render_feeds(&site(), &Derived::new(&site(), t(16, 0, 0)));
         let rss = file(&files, "feed.xml");
         assert!(rss.contains("<title>Acme &amp; Co Status</title>"));
         assert!(rss.contains(
@@ -656,7 +663,7 @@ pub(crate) mod tests {
     #[test]
     fn newest_updated_first_and_limit() {
         let mut s = site();
-        let files = render_feeds(&s, t(16, 0, 0));
+        let files = render_feeds(&s, &Derived::new(&s, t(16, 0, 0)));
         let atom = file(&files, "atom.xml");
         let order: Vec<usize> = ["db-upgrade", "api-slow", "auth-outage"]
             .iter()
@@ -676,7 +683,7 @@ pub(crate) mod tests {
             line: 3,
         });
         s.config.feeds.limit = 1;
-        let files = render_feeds(&s, t(22, 0, 0));
+        let files = render_feeds(&s, &Derived::new(&s, t(22, 0, 0)));
         let atom = file(&files, "atom.xml");
         assert_eq!(atom.matches("<entry>").count(), 1);
         assert!(atom.contains("incidents/auth-outage/</id>"));
@@ -684,7 +691,7 @@ pub(crate) mod tests {
 
     #[test]
     fn component_feeds_only_hold_their_items() {
-        let files = render_feeds(&site(), t(16, 0, 0));
+        let files = render_feeds(&site(), &Derived::new(&site(), t(16, 0, 0)));
         let api = file(&files, "components/api/atom.xml");
         assert!(api.contains("api-slow/"));
         assert!(api.contains("db-upgrade/"));
@@ -709,7 +716,7 @@ pub(crate) mod tests {
             incident_status(&s.incidents[1], t(14, 9, 50)),
             UpdateStatus::Investigating
         );
-        let files = render_feeds(&s, t(20, 3, 0));
+        let files = render_feeds(&s, &Derived::new(&s, t(20, 3, 0)));
         let rss = file(&files, "feed.xml");
         assert!(rss.contains("&lt;strong&gt;Status:&lt;/strong&gt; In progress"));
         assert!(rss.contains("&lt;em&gt;upgrade&lt;/em&gt;"));
@@ -720,8 +727,8 @@ pub(crate) mod tests {
 
     #[test]
     fn deterministic() {
-        let a = render_feeds(&site(), t(16, 0, 0));
-        let b = render_feeds(&site(), t(16, 0, 0));
+        let a = render_feeds(&site(), &Derived::new(&site(), t(16, 0, 0)));
+        let b = render_feeds(&site(), &Derived::new(&site(), t(16, 0, 0)));
         assert_eq!(a, b);
     }
 }
