@@ -64,7 +64,7 @@ fn render(
             };
             files.extend(badge::render_badges(site, &derived, &uptime_90d));
             let report = uptime::UptimeReport::from_figures(site, &derived.figures, now);
-            let json = crate::render::xml::json_text(&report);
+            let json = crate::render::json::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
             files
         },

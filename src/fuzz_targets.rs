@@ -10,7 +10,7 @@ use crate::load::content::{FileInput, parse_incident, parse_maintenance};
 use crate::load::frontmatter;
 use crate::render::markdown::render_markdown;
 use crate::render::nesting::{MAX_DEPTH, limit_depth};
-use crate::render::xml::markdown_to_plain;
+use crate::render::plain_text::markdown_to_plain;
 use crate::serve::host::HostGuard;
 use crate::serve::http::{Files, Snapshot, reply};
 use crate::serve::reload;

@@ -16,9 +16,11 @@ use crate::model::status::{
     component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
 };
 use crate::render::OutputFile;
+use crate::render::dates::iso_local;
+use crate::render::escape::clean;
 use crate::render::feeds::incident_updated;
+use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
-use crate::render::xml::{clean, iso_local, markdown_to_plain};
 use crate::site::{Incident, Maintenance, Site};
 
 /// Statuspage returns the 50 most recent incidents and maintenances.
@@ -638,7 +640,7 @@ impl<'a> Api<'a> {
 fn json_file(path: &str, value: &impl Serialize) -> Option<OutputFile> {
     Some(OutputFile::new(
         format!("api/v2/{path}"),
-        crate::render::xml::json_text(value)?,
+        crate::render::json::json_text(value)?,
     ))
 }
 

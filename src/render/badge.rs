@@ -12,7 +12,7 @@ use crate::model::derived::Derived;
 use crate::model::level::Level;
 use crate::model::status::overall_wording;
 use crate::render::OutputFile;
-use crate::render::xml::clean;
+use crate::render::escape::clean;
 use crate::site::Site;
 
 /// Verdana 11 px advance widths of printable ASCII (U+0020 to U+007E), in pixels.

@@ -17,7 +17,7 @@ use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 /// Rendered here rather than in a template loop because a long history has tens of
 /// thousands of marks and this is the hot spot of the uptime page.
 pub fn marks_items(days: &[UptimeDay]) -> String {
-    use crate::render::xml::html_escape;
+    use crate::render::escape::html_escape;
     let mut out = String::with_capacity(days.len() * 64);
     for d in days {
         out.push_str("<li class=\"d-");

@@ -15,10 +15,11 @@ use crate::model::derived::Derived;
 use crate::model::level::{MaintenanceStatus, UpdateStatus};
 use crate::model::status::maintenance_status;
 use crate::render::OutputFile;
+use crate::render::dates::local_time;
+use crate::render::escape::{clean, html_escape};
+use crate::render::plain_text::markdown_to_html;
 use crate::render::urls::Urls;
-use crate::render::xml::{
-    clean, finish, html_escape, local_time, markdown_to_html, new_writer, text_element,
-};
+use crate::render::xml::{finish, new_writer, text_element};
 use crate::site::{Incident, Maintenance, Site};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -604,7 +605,7 @@ pub(crate) mod tests {
         for f in &files {
             let s = std::str::from_utf8(&f.bytes).unwrap();
             assert_well_formed(s);
-            assert!(!s.chars().any(crate::render::xml::is_xml_forbidden));
+            assert!(!s.chars().any(crate::render::escape::is_xml_forbidden));
         }
     }
 

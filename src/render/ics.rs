@@ -13,8 +13,8 @@ use chrono::{DateTime, Utc};
 use crate::model::level::MaintenanceStatus;
 use crate::model::status::maintenance_status;
 use crate::render::OutputFile;
+use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
-use crate::render::xml::markdown_to_plain;
 use crate::site::{Maintenance, Site};
 
 const PRODID: &str = "-//statusgen//statusgen//EN";

@@ -431,7 +431,7 @@ fn safe_links(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 }
                 if !title.is_empty() {
                     a.push_str(" title=\"");
-                    a.push_str(&crate::render::xml::html_escape(&title));
+                    a.push_str(&crate::render::escape::html_escape(&title));
                     a.push('"');
                 }
                 // `rel` is only valid on a link that goes somewhere.

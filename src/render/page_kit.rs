@@ -28,7 +28,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn time(&self, t: DateTime<Utc>) -> TimeCtx {
-        let display = crate::render::xml::local_time(t, self.tz);
+        let display = crate::render::dates::local_time(t, self.tz);
         TimeCtx {
             display,
             datetime: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -37,7 +37,7 @@ impl Clock {
 
     pub fn date(&self, d: NaiveDate) -> DateCtx {
         DateCtx {
-            display: crate::render::xml::local_date(d),
+            display: crate::render::dates::local_date(d),
             datetime: d.to_string(),
         }
     }

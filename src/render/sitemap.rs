@@ -36,7 +36,7 @@ pub fn sitemap(urls: &Urls, paths: &[&str]) -> Vec<OutputFile> {
 }
 
 fn escape_xml(s: &str) -> String {
-    crate::render::xml::html_escape(s)
+    crate::render::escape::html_escape(s)
 }
 
 #[cfg(test)]

@@ -295,12 +295,6 @@ impl Theme {
     }
 }
 
-/// Escapes for HTML text and quoted attributes (and XML); the one escaper of the crate,
-/// which also drops the control characters that neither HTML nor XML 1.0 allow.
-pub fn escape_html(input: &str) -> String {
-    crate::render::xml::html_escape(input)
-}
-
 fn fnv1a(bytes: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for b in bytes {
@@ -313,6 +307,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::sources::*;
+    use super::tera_errors::escape_html;
     use super::*;
     use std::fs;
 

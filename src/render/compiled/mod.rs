@@ -29,7 +29,7 @@ pub struct Html;
 
 impl askama::filters::Escaper for Html {
     fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        crate::render::xml::html_escape_into(&mut dest, string)
+        crate::render::escape::html_escape_into(&mut dest, string)
     }
 }
 

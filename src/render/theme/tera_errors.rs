@@ -2,7 +2,6 @@
 //! name the template file, its line and what to fix.
 
 use crate::diag::Diagnostic;
-use crate::render::theme::escape_html;
 use crate::render::theme::lint::check_names;
 use crate::render::theme::sources::Source;
 use std::collections::BTreeMap;
@@ -119,4 +118,10 @@ fn blamed_template<'a>(chain: &str, sources: &'a BTreeMap<String, Source>) -> Op
         }
     }
     best.map(|(_, s)| s)
+}
+
+/// Escapes for HTML text and quoted attributes (and XML); the one escaper of the crate,
+/// which also drops the control characters that neither HTML nor XML 1.0 allow.
+pub fn escape_html(input: &str) -> String {
+    crate::render::escape::html_escape(input)
 }

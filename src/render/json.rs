@@ -1,0 +1,20 @@
+//! JSON files safe to serve beside HTML.
+
+/// Pretty JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`, so a
+/// file pasted into or served beside HTML can never open a tag; outside strings JSON
+/// has none of these characters, so replacing them everywhere is exact.
+pub fn json_text(value: &impl serde::Serialize) -> Option<String> {
+    // Serialising plain structs cannot fail; the caller skips a file rather than panic.
+    let text = serde_json::to_string_pretty(value).ok()?;
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out.push('\n');
+    Some(out)
+}
