@@ -1,5 +1,5 @@
 //! `cargo package` succeeds and ships what a build from crates.io needs: the embedded
-//! theme, the compiled templates, askama's configuration, the licence and the README.
+//! theme, the build script that translates it for askama, askama's configuration, the licence and the README.
 //! Not verified here (that compiles the crate again, minutes); the release workflow's
 //! builds and `cargo package` without `--no-verify` do that.
 
@@ -42,7 +42,8 @@ fn cargo_package_lists_every_file_a_build_needs() {
         "README.md",
         "askama.toml",
         "src/main.rs",
-        "src/render/compiled/incident.html",
+        "build.rs",
+        "src/render/compiled/translate.rs",
         "themes/default/templates/maintenance.html",
         "themes/default/static/style.css",
     ] {

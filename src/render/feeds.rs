@@ -575,7 +575,7 @@ pub(crate) mod tests {
         assert_eq!(maintenance_updated(&m, t(21, 0, 0)), t(20, 4, 20));
         // Not before "now" reaches it: then the end is the newest change.
         assert_eq!(maintenance_updated(&m, t(20, 4, 10)), t(20, 4, 0));
-        let files = render_feeds(&s, t(21, 0, 0));
+        let files = render_feeds(&s, &Derived::new(&s, t(21, 0, 0)));
         let rss = file(&files, "feed.xml");
         assert!(
             rss.contains(
