@@ -159,11 +159,13 @@ pub struct BuildSummary {
     pub retired: crate::output::Retired,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// Content or configuration problems: nothing was written.
+    #[error("{} problem(s) in the site's content or configuration", .0.len())]
     Content(Vec<Diagnostic>),
     /// The output folder was refused or could not be written.
+    #[error(transparent)]
     Output(crate::output::OutputError),
 }
 

@@ -482,27 +482,19 @@ pub fn plan(now: DateTime<Utc>, ci: Ci) -> Vec<(String, String)> {
     files
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum InitError {
     /// A file `init` would write is already there; nothing was written.
+    #[error(
+        "{} already exists; statusgen init never overwrites files, and wrote nothing",
+        .0.display()
+    )]
     Exists(PathBuf),
     /// `dir` exists and is not a folder.
+    #[error("{} exists and is not a folder", .0.display())]
     NotADir(PathBuf),
-    Io(PathBuf, std::io::Error),
-}
-
-impl std::fmt::Display for InitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InitError::Exists(p) => write!(
-                f,
-                "{} already exists; statusgen init never overwrites files, and wrote nothing",
-                p.display()
-            ),
-            InitError::NotADir(p) => write!(f, "{} exists and is not a folder", p.display()),
-            InitError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
-        }
-    }
+    #[error("cannot write {path}: {1}", path = .0.display())]
+    Io(PathBuf, #[source] std::io::Error),
 }
 
 /// Writes the planned files under `dir` (created if missing). Checks every target first:

@@ -43,10 +43,12 @@ pub struct Posted {
 }
 
 /// Why nothing was written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum PostError {
+    #[error("{} problem(s) in the content or the arguments", .0.len())]
     Invalid(Vec<Diagnostic>),
-    Io(PathBuf, std::io::Error),
+    #[error("cannot write {path}: {1}", path = .0.display())]
+    Io(PathBuf, #[source] std::io::Error),
 }
 
 impl From<Vec<Diagnostic>> for PostError {

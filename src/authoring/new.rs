@@ -241,11 +241,13 @@ pub fn unique_stem(date: &str, title: &str, fallback: &str, taken: &HashSet<Stri
 }
 
 /// Why `new` wrote nothing.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum NewError {
     /// site.toml problems, or bad arguments checked against it (unknown components).
+    #[error("{} problem(s) in site.toml or the arguments", .0.len())]
     Invalid(Vec<Diagnostic>),
-    Io(PathBuf, std::io::Error),
+    #[error("cannot write {path}: {1}", path = .0.display())]
+    Io(PathBuf, #[source] std::io::Error),
 }
 
 /// Reads and validates `site.toml` only: `new` must work while content has problems.
