@@ -6,12 +6,12 @@ use std::hint::black_box;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use statusgen::model::level::{ActionStatus, Level};
 use statusgen::model::{metrics, uptime};
 use statusgen::site::{
     Action, Affected, Component, Config, FeedsConfig, Incident, Maintenance, PostmortemConfig,
     Site, UptimeConfig,
 };
+use statusgen::vocabulary::{ActionStatus, Level};
 
 const INCIDENTS: usize = 10_000;
 const COMPONENTS: usize = 50;

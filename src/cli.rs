@@ -88,7 +88,7 @@ pub struct UpdateArgs {
     pub components: Vec<String>,
     /// A new impact: none, minor, major or critical.
     #[arg(long, value_parser = parse_impact)]
-    pub impact: Option<crate::model::level::Impact>,
+    pub impact: Option<crate::vocabulary::Impact>,
     /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
     #[arg(long)]
     pub root: Option<PathBuf>,
@@ -110,7 +110,7 @@ pub struct ResolveArgs {
 }
 
 fn parse_status(s: &str) -> Result<String, String> {
-    use crate::model::level::{MaintenanceStatus, UpdateStatus, one_of};
+    use crate::vocabulary::{MaintenanceStatus, UpdateStatus, one_of};
     if UpdateStatus::parse(s).is_some() || MaintenanceStatus::parse(s).is_some() {
         return Ok(s.to_string());
     }
@@ -194,13 +194,13 @@ pub struct NewIncidentArgs {
     pub root: Option<PathBuf>,
     /// The post-mortem variant: lightweight, incident, launch, status-page or regulated.
     #[arg(long, default_value = "incident", value_parser = parse_template)]
-    pub template: crate::model::level::TemplateKind,
+    pub template: crate::vocabulary::TemplateKind,
     /// Affected component ids from site.toml, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub components: Vec<String>,
     /// none, minor, major or critical.
     #[arg(long, default_value = "minor", value_parser = parse_impact)]
-    pub impact: crate::model::level::Impact,
+    pub impact: crate::vocabulary::Impact,
     /// When the incident started: RFC 3339, or "YYYY-MM-DD HH:MM" in the site timezone (default: $SOURCE_DATE_EPOCH, else the clock).
     #[arg(long)]
     pub now: Option<TimeArg>,
@@ -234,16 +234,16 @@ pub struct InitArgs {
     pub ci: crate::authoring::init::Ci,
 }
 
-fn parse_template(s: &str) -> Result<crate::model::level::TemplateKind, String> {
-    use crate::model::level::{TemplateKind, one_of};
+fn parse_template(s: &str) -> Result<crate::vocabulary::TemplateKind, String> {
+    use crate::vocabulary::{TemplateKind, one_of};
     TemplateKind::parse(s).ok_or_else(|| {
         let words: Vec<&str> = TemplateKind::ALL.iter().map(|t| t.as_str()).collect();
         format!("use one of {}", one_of(&words))
     })
 }
 
-fn parse_impact(s: &str) -> Result<crate::model::level::Impact, String> {
-    use crate::model::level::{Impact, one_of};
+fn parse_impact(s: &str) -> Result<crate::vocabulary::Impact, String> {
+    use crate::vocabulary::{Impact, one_of};
     Impact::parse(s).ok_or_else(|| {
         let words: Vec<&str> = Impact::ALL.iter().map(|t| t.as_str()).collect();
         format!("use one of {}", one_of(&words))

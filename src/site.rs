@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::model::level::{
+use crate::vocabulary::{
     ActionStatus, EventKind, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
 

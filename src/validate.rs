@@ -8,9 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
 use crate::diag::Finding;
-use crate::model::level::UpdateStatus;
 use crate::model::status::{self, human_duration};
 use crate::site::{Incident, Site};
+use crate::vocabulary::UpdateStatus;
 
 /// How far after "now" a time may lie before it is taken for a mistake: clocks drift,
 /// and a writer rounds up to the next minutes.
@@ -194,8 +194,8 @@ fn resolution(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::{Impact, Level};
     use crate::site::{Affected, Component, Config, Update};
+    use crate::vocabulary::{Impact, Level};
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {

@@ -8,13 +8,13 @@ use std::process::Command;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 use statusgen::model::derived::Derived;
-use statusgen::model::level::{Level, MaintenanceStatus, TemplateKind, UpdateStatus};
 use statusgen::render::OutputFile;
 use statusgen::render::api::render_api;
 use statusgen::render::badge::render_badges;
 use statusgen::render::feeds::render_feeds;
 use statusgen::render::ics::render_ics;
 use statusgen::site::{Affected, Component, Config, Incident, Maintenance, Site, Update};
+use statusgen::vocabulary::{Level, MaintenanceStatus, TemplateKind, UpdateStatus};
 
 const TITLE: &str = "Acme <Status> & \"Co\"\u{1}";
 const HOSTILE_INCIDENT: &str = "<script>alert(\"x\")</script> & 'quotes' 😀 認証\u{1}\u{1F}";

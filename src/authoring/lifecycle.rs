@@ -17,8 +17,8 @@ use crate::authoring::target::{self, Entry, Kind};
 use crate::diag::Diagnostic;
 use crate::load::content::{FileInput, parse_incident, parse_maintenance};
 use crate::load::frontmatter;
-use crate::model::level::{Impact, Level, MaintenanceStatus, UpdateStatus, one_of};
 use crate::site::Config;
+use crate::vocabulary::{Impact, Level, MaintenanceStatus, UpdateStatus, one_of};
 
 /// What to post.
 #[derive(Debug, Clone)]

@@ -384,8 +384,8 @@ fn timeline(file: &str, rows: &[Row], out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::{ActionStatus, Impact, TemplateKind, UpdateStatus};
     use crate::site::{Action, Update};
+    use crate::vocabulary::{ActionStatus, Impact, TemplateKind, UpdateStatus};
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use crate::authoring::variants;
 use crate::diag::Diagnostic;
 use crate::load::{config, frontmatter, slug, walk};
-use crate::model::level::{Impact, TemplateKind};
 use crate::site::Config;
+use crate::vocabulary::{Impact, TemplateKind};
 
 /// What `new incident` writes.
 #[derive(Debug, Clone)]

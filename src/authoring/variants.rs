@@ -1,7 +1,7 @@
 //! The five post-mortem variants (`POSTMORTEM.md`): what each is for, the sections it
 //! requires, and the one-line prompt `statusgen new` writes under each heading.
 
-use crate::model::level::TemplateKind;
+use crate::vocabulary::TemplateKind;
 
 /// A required section of a post-mortem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

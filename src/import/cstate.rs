@@ -17,7 +17,7 @@ use crate::import::report::Report;
 use crate::import::source_file::{self, Fields, SourceFile, text_of};
 use crate::import::text::{clean_chars, clean_markdown, clean_message, status_word};
 use crate::import::time;
-use crate::model::level::{Impact, Level, UpdateStatus};
+use crate::vocabulary::{Impact, Level, UpdateStatus};
 
 /// Front-matter keys cState reads; others are reported as dropped.
 const KNOWN: &[&str] = &[

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::level::{Impact, Level, UpdateStatus};
+use crate::vocabulary::{Impact, Level, UpdateStatus};
 
 /// Where a value came from: a file (relative to SOURCE, `/` separators) and a 1-based line
 /// (0 when the whole file is meant).

@@ -19,7 +19,7 @@ use crate::import::report::Report;
 use crate::import::source_file::{self, Fields, SourceFile, text_of};
 use crate::import::text::{clean_markdown, clean_message, status_word};
 use crate::import::time;
-use crate::model::level::{Impact, Level, UpdateStatus};
+use crate::vocabulary::{Impact, Level, UpdateStatus};
 
 const KNOWN: &[&str] = &[
     "id",

@@ -18,7 +18,7 @@ use crate::import::report::Report;
 use crate::import::source_file::text_of;
 use crate::import::text::{clean_chars, clean_markdown, clean_message};
 use crate::import::time;
-use crate::model::level::{Impact, Level, UpdateStatus};
+use crate::vocabulary::{Impact, Level, UpdateStatus};
 
 /// One JSON file's text, to find lines in.
 struct Doc {

@@ -1,7 +1,7 @@
 //! Cleaning text from sources: invisible characters, HTML line breaks in Markdown and
 //! in plain-text update messages, and status words written in free text.
 
-use crate::model::level::UpdateStatus;
+use crate::vocabulary::UpdateStatus;
 
 /// What cleaning changed, for the report.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use crate::import::components::{NewComponent, Resolver};
 use crate::import::model::{Affected, Origin, SourceIncident, SourceMaintenance};
 use crate::import::report::Report;
-use crate::model::level::{Level, MaintenanceStatus};
+use crate::vocabulary::{Level, MaintenanceStatus};
 
 /// A file to write, relative to the site root.
 #[derive(Debug, Clone, PartialEq)]
@@ -427,7 +427,7 @@ pub fn write(
 mod tests {
     use super::*;
     use crate::import::model::SourceUpdate;
-    use crate::model::level::{Impact, UpdateStatus};
+    use crate::vocabulary::{Impact, UpdateStatus};
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -9,11 +9,11 @@ use crate::diag::Diagnostic;
 use crate::load::frontmatter::{self, Split};
 use crate::load::reader::Reader;
 use crate::load::slug;
-use crate::model::level::{
-    ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
-};
 use crate::site::{
     Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Update,
+};
+use crate::vocabulary::{
+    ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
 
 const INCIDENT_KEYS: &[&str] = &[

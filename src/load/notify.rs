@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::de::DeTable;
 
 use crate::load::reader::Reader;
-use crate::model::level::EventKind;
+use crate::vocabulary::EventKind;
 use crate::site::{ChannelTarget, Component, NotifyChannel};
 
 const KINDS: &[&str] = &["slack", "discord", "teams", "webhook", "email"];
@@ -351,7 +351,7 @@ mod tests {
         );
         assert_eq!(
             c[1].events,
-            [crate::model::level::EventKind::IncidentUpdated]
+            [crate::vocabulary::EventKind::IncidentUpdated]
         );
     }
 

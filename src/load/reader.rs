@@ -280,7 +280,7 @@ impl<'a> Reader<'a> {
         match parse(s) {
             Some(t) => Some(t),
             None => {
-                let list = crate::model::level::one_of(words);
+                let list = crate::vocabulary::one_of(words);
                 let help = match closest(s, words) {
                     Some(c) => format!("did you mean \"{c}\"? Use one of {list}"),
                     None => format!("use one of {list}"),

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::level::{Level, UpdateStatus};
 use crate::model::metrics::{self, Metrics};
 use crate::model::status;
 use crate::model::uptime::{self, ComponentFigures};
 use crate::site::Site;
+use crate::vocabulary::{Level, UpdateStatus};
 
 #[derive(Debug, Clone)]
 pub struct Derived {

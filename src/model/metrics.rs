@@ -18,8 +18,8 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::level::ActionStatus;
 use crate::site::{Incident, Site};
+use crate::vocabulary::ActionStatus;
 
 /// How far back a root cause makes a new incident a repeat.
 pub const RECURRENCE_WINDOW_DAYS: i64 = 90;
@@ -210,9 +210,9 @@ pub fn metrics(site: &Site, now: DateTime<Utc>) -> Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::Level;
     use crate::model::uptime::tests::{date, incident, site, utc};
     use crate::site::Action;
+    use crate::vocabulary::Level;
 
     fn action(what: &str, owner: &str, due: Option<NaiveDate>, status: ActionStatus) -> Action {
         Action {

@@ -1,6 +1,5 @@
 //! Derivation: pure functions from the loaded site and "now" to status, uptime and metrics.
 pub mod derived;
-pub mod level;
 pub mod metrics;
 pub mod status;
 pub mod uptime;

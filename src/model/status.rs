@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
 use crate::site::{Incident, Maintenance};
+use crate::vocabulary::{Level, MaintenanceStatus, UpdateStatus};
 
 /// A maintenance window's state at `now`: an explicit `status` wins, else from the times.
 pub fn maintenance_status(m: &Maintenance, now: DateTime<Utc>) -> MaintenanceStatus {
@@ -163,8 +163,8 @@ pub fn human_duration(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    use crate::model::level::Impact;
     use crate::site::Affected;
+    use crate::vocabulary::Impact;
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {

@@ -28,9 +28,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, SecondsFormat, 
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::level::{Level, MaintenanceStatus};
 use crate::model::status::{component_level, incident_active, maintenance_active};
 use crate::site::{Component, Incident, Maintenance, Site};
+use crate::vocabulary::{Level, MaintenanceStatus};
 
 const MS_PER_MINUTE: f64 = 60_000.0;
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::model::level::{EventKind, MaintenanceStatus};
+use crate::vocabulary::{EventKind, MaintenanceStatus};
 use crate::model::status::{maintenance_status, resolved_at};
 use crate::render::markdown::is_blank;
 use crate::site::{Incident, Maintenance, MaintenanceUpdate, Site, Update};
@@ -185,7 +185,7 @@ fn maintenance_events<'a>(m: &'a Maintenance, now: DateTime<Utc>, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::UpdateStatus;
+    use crate::vocabulary::UpdateStatus;
     use crate::site::{Component, Config};
     use chrono::TimeZone;
 

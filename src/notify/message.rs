@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::level::{EventKind, Impact, Level, UpdateStatus};
+use crate::vocabulary::{EventKind, Impact, Level, UpdateStatus};
 use crate::model::status::human_duration;
 use crate::notify::events::{Event, Subject};
 use crate::render::api::{ApiView, IncidentJson, IncidentUpdateJson};

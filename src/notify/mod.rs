@@ -283,7 +283,7 @@ fn wants(c: &NotifyChannel, e: &Event<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::EventKind;
+    use crate::vocabulary::EventKind;
     use crate::notify::events::Subject;
     use crate::site::{ChannelTarget, Incident, Maintenance};
     use chrono::TimeZone;
@@ -294,7 +294,7 @@ mod tests {
         let mut i = Incident::new("a", t, None);
         i.components = vec![crate::site::Affected {
             id: "api".into(),
-            level: crate::model::level::Level::MajorOutage,
+            level: crate::vocabulary::Level::MajorOutage,
         }];
         let bare = Incident::new("b", t, None);
         let m = Maintenance::new("m", t, t);

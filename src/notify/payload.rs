@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::level::{EventKind, Impact};
+use crate::vocabulary::{EventKind, Impact};
 use crate::notify::message::{Message, truncate};
 
 /// Slack mrkdwn: only `&`, `<` and `>` are control characters.
@@ -220,7 +220,7 @@ pub fn webhook(m: &Message, page: &crate::render::api::PageJson, status: &Value)
                     "component_id": crate::render::api::stable_id("component", &c.id),
                     "name": c.name,
                     "old_status": c.level.as_str(),
-                    "new_status": crate::model::level::Level::Operational.as_str(),
+                    "new_status": crate::vocabulary::Level::Operational.as_str(),
                     "created_at": m.api.resolved_at,
                 })
             })

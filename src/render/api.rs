@@ -10,7 +10,6 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::level::{Level, MaintenanceStatus, UpdateStatus};
 use crate::model::status::incident_status;
 use crate::model::status::{
     component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
@@ -22,6 +21,7 @@ use crate::render::feeds::incident_updated;
 use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
 use crate::site::{Incident, Maintenance, Site};
+use crate::vocabulary::{Level, MaintenanceStatus, UpdateStatus};
 
 /// Statuspage returns the 50 most recent incidents and maintenances.
 const RECENT: usize = 50;

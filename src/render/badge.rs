@@ -9,11 +9,11 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
 use crate::model::derived::Derived;
-use crate::model::level::Level;
 use crate::model::status::overall_wording;
 use crate::render::OutputFile;
 use crate::render::escape::clean;
 use crate::site::Site;
+use crate::vocabulary::Level;
 
 /// Verdana 11 px advance widths of printable ASCII (U+0020 to U+007E), in pixels.
 const ASCII_WIDTHS: [f64; 95] = [

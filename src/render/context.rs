@@ -2,8 +2,8 @@
 //! times are already formatted in the site timezone, URLs built with the sub-path and
 //! levels worded. Templates only lay things out (docs/templates.md lists every field).
 
-use crate::model::level::Level;
 use crate::render::markdown::Heading;
+use crate::vocabulary::Level;
 use serde::Serialize;
 use std::sync::Arc;
 

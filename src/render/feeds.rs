@@ -12,7 +12,6 @@ use quick_xml::events::BytesText;
 use rayon::prelude::*;
 
 use crate::model::derived::Derived;
-use crate::model::level::{MaintenanceStatus, UpdateStatus};
 use crate::model::status::maintenance_status;
 use crate::render::OutputFile;
 use crate::render::dates::local_time;
@@ -21,6 +20,7 @@ use crate::render::plain_text::markdown_to_html;
 use crate::render::urls::Urls;
 use crate::render::xml::{finish, new_writer, text_element};
 use crate::site::{Incident, Maintenance, Site};
+use crate::vocabulary::{MaintenanceStatus, UpdateStatus};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 const GENERATOR: &str = "statusgen";
@@ -456,9 +456,9 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::{Level, TemplateKind};
     use crate::model::status::incident_status;
     use crate::site::{Affected, Component, Config, Update};
+    use crate::vocabulary::{Level, TemplateKind};
     use chrono::TimeZone;
 
     pub fn t(d: u32, h: u32, m: u32) -> DateTime<Utc> {

@@ -10,12 +10,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::level::MaintenanceStatus;
 use crate::model::status::maintenance_status;
 use crate::render::OutputFile;
 use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
 use crate::site::{Maintenance, Site};
+use crate::vocabulary::MaintenanceStatus;
 
 const PRODID: &str = "-//statusgen//statusgen//EN";
 /// RFC 5545 3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.

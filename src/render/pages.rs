@@ -171,11 +171,11 @@ pub struct Pages {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::level::Level;
-    use crate::model::level::{ActionStatus, Impact, TemplateKind, UpdateStatus};
     use crate::render::page_kit::Clock;
     use crate::site::{Action, Affected, Component, Config};
     use crate::site::{Maintenance, Update};
+    use crate::vocabulary::Level;
+    use crate::vocabulary::{ActionStatus, Impact, TemplateKind, UpdateStatus};
     use chrono::TimeZone;
     use chrono::{DateTime, NaiveDate, Utc};
 

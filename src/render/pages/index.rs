@@ -1,7 +1,6 @@
 //! The status page, `index.html`: overall status, components, incidents, maintenance.
 
 use crate::diag::Diagnostic;
-use crate::model::level::Level;
 use crate::model::status;
 use crate::model::uptime::ComponentFigures;
 use crate::render::OutputFile;
@@ -10,6 +9,7 @@ use crate::render::day_marks::{Spans, uptime_row};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
 use crate::site::{Incident, Maintenance};
+use crate::vocabulary::Level;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -87,7 +87,7 @@ pub fn index_page(
     let maintenance_upcoming = windows
         .iter()
         .filter(|m| {
-            status::maintenance_status(m, now) == crate::model::level::MaintenanceStatus::Scheduled
+            status::maintenance_status(m, now) == crate::vocabulary::MaintenanceStatus::Scheduled
                 && m.ends > now
         })
         .map(|m| kit.maintenance_card(m))

@@ -187,7 +187,6 @@ pub fn uptime_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::level::Level;
     use crate::model::uptime::DayFigure;
     use crate::model::uptime::{UptimeReport, component_figures};
     use crate::render::day_marks::day_level;
@@ -195,6 +194,7 @@ mod tests {
     use crate::render::pages::tests::{at, incident, now, test_site};
     use crate::site::Component;
     use crate::site::{Affected, Site};
+    use crate::vocabulary::Level;
     use chrono::{NaiveDate, TimeDelta};
 
     fn render(site: &Site) -> Vec<OutputFile> {

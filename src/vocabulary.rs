@@ -1,5 +1,7 @@
-//! The vocabularies of status: component levels, incident impact, update and
-//! maintenance statuses. Each enum's serde names are the words used in front matter.
+//! The shared vocabulary of status: component levels, incident impact, update,
+//! maintenance and action statuses, post-mortem variants. A leaf of the crate, used by
+//! the site types, the loader, the model and the renderers alike. Each enum's serde names
+//! are the words used in front matter.
 
 use serde::{Deserialize, Serialize};
 
