@@ -193,7 +193,7 @@ pub fn serve_request(bytes: &[u8]) {
         );
     }
 
-    if crate::load::base_url::check(target).is_ok() {
+    if crate::base_url::check(target).is_ok() {
         let urls = crate::render::urls::Urls::new(target);
         let path = urls.base_path();
         assert!(

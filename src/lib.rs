@@ -2,6 +2,7 @@
 //!
 //! The data flows one way: [`load`] → validate → [`model`] (derive) → [`render`] → [`output`].
 pub mod authoring;
+pub mod base_url;
 pub mod build;
 pub mod cli;
 pub mod diag;

@@ -270,7 +270,7 @@ impl Config {
     ) -> Config {
         Config {
             title: title.to_string(),
-            base_url: crate::render::urls::Urls::new(base_url).base().to_string(),
+            base_url: crate::base_url::normalize(base_url),
             description: String::new(),
             timezone,
             language: "en".into(),

@@ -49,7 +49,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
         Some(v) => {
             let s = r.opt_str(t, "base_url").unwrap_or_default();
-            match super::base_url::check(&s) {
+            match crate::base_url::check(&s) {
                 Ok(()) => s,
                 Err(why) => {
                     r.error(
@@ -206,7 +206,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
 
     Some(Config {
         title,
-        base_url: crate::render::urls::Urls::new(&base_url).base().to_string(),
+        base_url: crate::base_url::normalize(&base_url),
         description,
         timezone,
         language,

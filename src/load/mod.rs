@@ -1,7 +1,6 @@
 //! Loading and validation: `site.toml` and every content file into a typed [`Site`],
 //! or every problem found, at once.
 
-pub mod base_url;
 pub mod boundary;
 pub mod config;
 pub mod content;
@@ -69,8 +68,8 @@ fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> 
     };
     let mut config = config::parse(text, diags)?;
     if let Some(url) = &opts.base_url {
-        match base_url::check(url) {
-            Ok(()) => config.base_url = crate::render::urls::Urls::new(url).base().to_string(),
+        match crate::base_url::check(url) {
+            Ok(()) => config.base_url = crate::base_url::normalize(url),
             Err(why) => diags.push(
                 Diagnostic::error("--base-url", 0, 0, format!("{url:?} {why}"))
                     .with_help("pass it like --base-url https://acme.github.io/status/"),

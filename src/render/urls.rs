@@ -13,15 +13,8 @@ pub struct Urls {
 impl Urls {
     /// `base_url` must be an absolute http(s) URL; a missing trailing `/` is added.
     pub fn new(base_url: &str) -> Urls {
-        let mut base = base_url.trim().to_string();
-        if !base.ends_with('/') {
-            base.push('/');
-        }
-        let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
-        let path = match base[after_scheme..].find('/') {
-            Some(i) => base[after_scheme + i..].to_string(),
-            None => "/".to_string(),
-        };
+        let base = crate::base_url::normalize(base_url);
+        let path = crate::base_url::path_of(&base).to_string();
         Urls { base, path }
     }
 

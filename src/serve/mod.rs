@@ -136,7 +136,7 @@ pub fn base_path(root: &Path) -> Option<String> {
     let table: toml::Table = text.trim_start_matches('\u{feff}').parse().ok()?;
     let url = table.get("base_url")?.as_str()?;
     // Only a valid base URL: its path becomes redirect targets.
-    crate::load::base_url::check(url)
+    crate::base_url::check(url)
         .is_ok()
         .then(|| Urls::new(url).base_path().to_string())
 }

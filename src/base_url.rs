@@ -1,8 +1,31 @@
-//! The one check of a site's base URL, for `base_url` in site.toml and `--base-url`
+//! The site's base URL in its one normal form: trimmed, ending in `/`. The loader
+//! normalises `base_url` (and `--base-url`) with it, and `render::urls` builds every link
+//! from the result, so the two never disagree.
+//!
+//! And the one check of a site's base URL, for `base_url` in site.toml and `--base-url`
 //! alike. Every link, the stylesheet, feeds, the sitemap and the API are built from it,
 //! so anything a browser or parser could read as another host, or as a different path,
 //! is refused: `https://x.example//evil.example/` makes root-relative links
 //! (`//evil.example/...`) point off-site; a backslash is a slash to browsers.
+
+/// `url` trimmed, with a trailing `/` added when missing.
+pub fn normalize(url: &str) -> String {
+    let mut base = url.trim().to_string();
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    base
+}
+
+/// The path part of a normalised base URL, starting and ending in `/` (just `/` at a
+/// domain root).
+pub fn path_of(base: &str) -> &str {
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    match base[after_scheme..].find('/') {
+        Some(i) => &base[after_scheme + i..],
+        None => "/",
+    }
+}
 
 /// Why `url` cannot be a base URL, or `Ok` when it can.
 pub fn check(url: &str) -> Result<(), String> {
@@ -53,6 +76,19 @@ pub fn check(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_slash_and_path() {
+        assert_eq!(
+            normalize(" https://a.test/status "),
+            "https://a.test/status/"
+        );
+        assert_eq!(normalize("https://a.test/"), "https://a.test/");
+        assert_eq!(path_of("https://a.test/status/"), "/status/");
+        assert_eq!(path_of("https://a.test/"), "/");
+    }
+
     use super::check;
 
     #[test]
