@@ -1,6 +1,5 @@
 //! The command line: argument parsing and reporting only; the work is in the library.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,7 +7,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 
 use crate::authoring::time_arg::TimeArg;
-use crate::diag::Diagnostic;
+use crate::diag::report;
 use crate::load::LoadOptions;
 use crate::load::root::site_root;
 
@@ -300,62 +299,7 @@ fn time_or_now(root: &std::path::Path, flag: Option<TimeArg>) -> Result<DateTime
         Some(t) => Some(t.resolve(chrono_tz::UTC).map_err(usage_error)?),
         None => None,
     };
-    resolve_now(flag).map_err(usage_error)
-}
-
-/// The last second of 9999-12-31 UTC.
-const MAX_EPOCH: i64 = 253_402_300_799;
-
-/// "Now": the flag, else SOURCE_DATE_EPOCH, else the clock, read once.
-pub fn resolve_now(flag: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, String> {
-    if let Some(n) = flag {
-        return Ok(n);
-    }
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(s) if !s.trim().is_empty() => s
-            .trim()
-            .parse::<i64>()
-            .ok()
-            // Years 1970 to 9999: dates are written with four-digit years everywhere.
-            .filter(|secs| (0..=MAX_EPOCH).contains(secs))
-            .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| {
-                format!(
-                    "SOURCE_DATE_EPOCH={s:?} is not a Unix timestamp in seconds from 0 to {MAX_EPOCH} (9999-12-31)"
-                )
-            }),
-        _ => Ok(Utc::now()),
-    }
-}
-
-/// Prints diagnostics to stderr with a closing count line.
-pub fn report(diags: &[Diagnostic]) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for d in diags {
-        if color {
-            let (c, reset) = if d.is_error() {
-                ("\x1b[1;31m", "\x1b[0m")
-            } else {
-                ("\x1b[1;33m", "\x1b[0m")
-            };
-            eprintln!(
-                "{}: {c}{}{reset}: {}",
-                crate::diag::terminal_safe(&d.location()),
-                d.severity.as_str(),
-                crate::diag::terminal_safe(&d.message)
-            );
-            if let Some(h) = &d.help {
-                eprintln!("  help: {}", crate::diag::terminal_safe(h));
-            }
-        } else {
-            eprintln!("{d}");
-        }
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors;
-    if !diags.is_empty() {
-        eprintln!("{errors} error(s), {warnings} warning(s)");
-    }
+    crate::now::resolve(flag).map_err(usage_error)
 }
 
 fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
@@ -518,7 +462,7 @@ fn resolve(a: ResolveArgs) -> ExitCode {
 }
 
 fn serve(a: ServeArgs) -> ExitCode {
-    if let Err(e) = resolve_now(None) {
+    if let Err(e) = crate::now::resolve(None) {
         return usage_error(e);
     }
     let opts = crate::serve::ServeOptions {
@@ -688,7 +632,7 @@ fn new(c: NewCommand) -> ExitCode {
 fn init(a: InitArgs) -> ExitCode {
     use crate::authoring::init;
     // The example content is dated around today; only `build` output must be reproducible.
-    let now = match resolve_now(None) {
+    let now = match crate::now::resolve(None) {
         Ok(n) => n,
         Err(e) => return usage_error(e),
     };

@@ -212,6 +212,37 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Prints diagnostics to stderr with a closing count line.
+pub fn report(diags: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        if color {
+            let (c, reset) = if d.is_error() {
+                ("\x1b[1;31m", "\x1b[0m")
+            } else {
+                ("\x1b[1;33m", "\x1b[0m")
+            };
+            eprintln!(
+                "{}: {c}{}{reset}: {}",
+                terminal_safe(&d.location()),
+                d.severity.as_str(),
+                terminal_safe(&d.message)
+            );
+            if let Some(h) = &d.help {
+                eprintln!("  help: {}", terminal_safe(h));
+            }
+        } else {
+            eprintln!("{d}");
+        }
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    if !diags.is_empty() {
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

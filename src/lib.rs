@@ -11,6 +11,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod notify;
+pub mod now;
 pub mod output;
 pub mod render;
 pub mod serve;

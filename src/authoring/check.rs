@@ -124,7 +124,7 @@ fn is_lint(rule: &str) -> bool {
     !matches!(rule, "config" | "content" | "render")
 }
 
-/// The findings as diagnostics for `cli::report`, lint rule ids appended to messages.
+/// The findings as diagnostics for `diag::report`, lint rule ids appended to messages.
 pub fn text_diagnostics(findings: &[Finding]) -> Vec<Diagnostic> {
     findings
         .iter()

@@ -176,7 +176,7 @@ impl Builder {
             base_url: Some(format!("http://{}{prefix}", url_host(self.addr))),
         };
         // A bad SOURCE_DATE_EPOCH was refused at start; the clock is the only fallback.
-        let now = crate::cli::resolve_now(None).unwrap_or_else(|_| Utc::now());
+        let now = crate::now::resolve(None).unwrap_or_else(|_| Utc::now());
         // Pages show "now" to the minute; within a minute a rebuild can then reuse the
         // pages of the incidents that did not change.
         let now = now
@@ -213,7 +213,7 @@ impl Builder {
                 self.state
                     .hub
                     .broadcast(&reload::event("reload", &gen_text));
-                crate::cli::report(&warnings);
+                crate::diag::report(&warnings);
                 eprintln!(
                     "built {count} files in {} ms",
                     started.elapsed().as_millis()
@@ -234,7 +234,7 @@ impl Builder {
                     error: Some(text.clone()),
                 });
                 self.state.hub.broadcast(&reload::event("error", &text));
-                crate::cli::report(&diags);
+                crate::diag::report(&diags);
                 if keeps {
                     eprintln!("build failed: still serving the last good site");
                 } else {
