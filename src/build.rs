@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::diag::Diagnostic;
+use crate::files::{OutputFile, Sink};
 use crate::load::{LoadOptions, load_site};
 use crate::model::derived::Derived;
 use crate::model::uptime;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
-use crate::render::{OutputFile, Sink, api, badge, feeds, ics, page_cache, pages, sitemap};
+use crate::render::{api, badge, feeds, ics, page_cache, pages, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diag;
 pub mod fuzz_targets;
 pub mod import;
+pub mod files;
 pub mod load;
 pub mod model;
 pub mod notify;

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::render::{OutputFile, Sink};
+use crate::files::{OutputFile, Sink};
 
 /// A file statusgen puts in every output folder, so it only ever replaces folders it wrote.
 pub const MARKER: &str = ".statusgen";

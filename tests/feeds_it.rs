@@ -7,8 +7,8 @@ use std::process::Command;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
+use statusgen::files::OutputFile;
 use statusgen::model::derived::Derived;
-use statusgen::render::OutputFile;
 use statusgen::render::api::render_api;
 use statusgen::render::badge::render_badges;
 use statusgen::render::feeds::render_feeds;

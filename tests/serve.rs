@@ -577,8 +577,8 @@ mod tiny {
     use std::path::Path;
 
     use chrono::{DateTime, Utc};
+    use statusgen::files::OutputFile;
     use statusgen::load::{LoadOptions, load_site};
-    use statusgen::render::OutputFile;
     use statusgen::render::urls::Urls;
     use statusgen::serve::BuildOutcome;
 

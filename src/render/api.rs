@@ -10,11 +10,11 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::files::OutputFile;
 use crate::model::status::incident_status;
 use crate::model::status::{
     component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
 };
-use crate::render::OutputFile;
 use crate::render::dates::iso_local;
 use crate::render::escape::clean;
 use crate::render::feeds::incident_updated;

@@ -8,9 +8,9 @@ use std::io;
 use quick_xml::Writer;
 use quick_xml::events::BytesText;
 
+use crate::files::OutputFile;
 use crate::model::derived::Derived;
 use crate::model::status::overall_wording;
-use crate::render::OutputFile;
 use crate::render::escape::clean;
 use crate::site::Site;
 use crate::vocabulary::Level;

@@ -11,9 +11,9 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 use rayon::prelude::*;
 
+use crate::files::OutputFile;
 use crate::model::derived::Derived;
 use crate::model::status::maintenance_status;
-use crate::render::OutputFile;
 use crate::render::dates::local_time;
 use crate::render::escape::{clean, html_escape};
 use crate::render::plain_text::markdown_to_html;

@@ -10,8 +10,8 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::files::OutputFile;
 use crate::model::status::maintenance_status;
-use crate::render::OutputFile;
 use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
 use crate::site::{Maintenance, Site};

@@ -22,27 +22,3 @@ pub mod sitemap;
 pub mod theme;
 pub mod urls;
 pub mod xml;
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// Relative path with `/` separators, e.g. `incidents/x/index.html`.
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
-    }
-}
-
-/// Takes rendered pages as they come, so a build can write the bulk of a site (the
-/// incident pages) while the rest renders instead of holding every page in memory
-/// (`output::Staging`). Errors are the sink's to keep and report afterwards.
-pub trait Sink: Sync {
-    fn put(&self, file: OutputFile);
-}

@@ -1,6 +1,6 @@
 //! Rendered pages kept between rebuilds of `statusgen serve`.
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use std::collections::{HashMap, HashSet};
 
 /// Rendered incident pages kept between rebuilds (`statusgen serve`): an incident page

@@ -3,9 +3,9 @@
 //! or Tera) into an output file.
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::model::derived::Derived;
 use crate::model::status;
-use crate::render::OutputFile;
 use crate::render::compiled::CompiledPage;
 use crate::render::context::{
     AffectedCtx, DateCtx, IncidentCard, MaintenanceCard, NamedLink, SiteCtx, TimeCtx, UpdateCtx,

@@ -14,6 +14,7 @@ pub mod not_found;
 pub mod uptime;
 
 use crate::diag::Diagnostic;
+use crate::files::{OutputFile, Sink};
 use crate::model::derived::Derived;
 use crate::render::day_marks::Spans;
 use crate::render::page_cache::{PageCache, hash_of};
@@ -26,7 +27,6 @@ use crate::render::pages::maintenance::maintenance_page;
 use crate::render::pages::not_found::not_found_page;
 use crate::render::pages::uptime::uptime_page;
 use crate::render::theme::Theme;
-use crate::render::{OutputFile, Sink};
 use crate::site::{Incident, Site};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! `sitemap.xml` and `robots.txt`, from the list of files the build produced, so
 //! pages other renderers add (uptime, components) are listed too.
 
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use crate::render::urls::Urls;
 
 /// The sitemap and robots.txt for every HTML page among `files` except `404.html`.

@@ -16,7 +16,7 @@ pub mod tera_errors;
 pub use sources::{builtin_static, builtin_templates};
 
 use crate::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use crate::render::theme::lint::find_word;
 use crate::render::theme::sources::{
     DEFAULT_TEMPLATES, Source, builtin_sources, builtin_statics, insert_template, read_tree,

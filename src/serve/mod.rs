@@ -22,8 +22,8 @@ use chrono::{DateTime, DurationRound, Utc};
 use thiserror::Error;
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::load::LoadOptions;
-use crate::render::OutputFile;
 use crate::render::urls::Urls;
 use http::{Files, Snapshot, State};
 

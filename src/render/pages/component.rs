@@ -1,8 +1,8 @@
 //! One component: `components/<id>/index.html`, paginated by its incidents.
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::model::uptime::ComponentFigures;
-use crate::render::OutputFile;
 use crate::render::context::{ComponentInfo, ComponentPage, MaintenanceCard};
 use crate::render::day_marks::{Spans, uptime_row};
 use crate::render::page_kit::PageKit;

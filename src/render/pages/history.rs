@@ -1,7 +1,7 @@
 //! The incident history, by month, paginated: `history/`.
 
 use crate::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use crate::render::context::{HistoryPage, MonthGroup};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;

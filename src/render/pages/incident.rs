@@ -1,8 +1,8 @@
 //! One incident and its post-mortem: `incidents/<slug>/index.html`.
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::model::status;
-use crate::render::OutputFile;
 use crate::render::context::{ActionCtx, IncidentPage};
 use crate::render::markdown::render_markdown;
 use crate::render::page_cache::{PageCache, hash_of};

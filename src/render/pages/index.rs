@@ -1,9 +1,9 @@
 //! The status page, `index.html`: overall status, components, incidents, maintenance.
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::model::status;
 use crate::model::uptime::ComponentFigures;
-use crate::render::OutputFile;
 use crate::render::context::{Banner, ComponentRow, ComponentSection, IncidentCard, IndexPage};
 use crate::render::day_marks::{Spans, uptime_row};
 use crate::render::page_kit::PageKit;

@@ -1,7 +1,7 @@
 //! One maintenance window: `maintenance/<slug>/index.html`.
 
 use crate::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use crate::render::context::{MaintenancePage, UpdateCtx};
 use crate::render::markdown::render_markdown;
 use crate::render::page_kit::PageKit;

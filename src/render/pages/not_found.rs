@@ -1,7 +1,7 @@
 //! The 404 page.
 
 use crate::diag::Diagnostic;
-use crate::render::OutputFile;
+use crate::files::OutputFile;
 use crate::render::context::NotFoundPage;
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;

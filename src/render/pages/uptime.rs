@@ -4,10 +4,10 @@
 //! still covers the whole history.
 
 use crate::diag::Diagnostic;
+use crate::files::OutputFile;
 use crate::model::metrics::Metrics;
 use crate::model::status;
 use crate::model::uptime::{ComponentFigures, MonthFigure, WindowFigure};
-use crate::render::OutputFile;
 use crate::render::context::{
     BudgetCtx, ComponentUptimeCtx, MetricsCtx, MonthCtx, OverdueCtx, UptimePage, WindowCtx,
 };
