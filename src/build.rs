@@ -57,7 +57,7 @@ fn render(
             let mut files = theme.static_files();
             files.extend(feeds::render_feeds(site, &derived));
             files.push(ics::render_ics(site, now));
-            files.extend(api::render_api(site, now));
+            files.extend(api::render_api(site, &derived));
             let uptime_90d = |id: &str| {
                 derived
                     .figures_of(id)

@@ -196,7 +196,7 @@ fn render_all(site: &Site, now: DateTime<Utc>, dir: &Path) {
     };
     let mut files = render_feeds(site, &Derived::new(site, now));
     files.push(render_ics(site, now));
-    files.extend(render_api(site, now));
+    files.extend(render_api(site, &Derived::new(site, now)));
     files.extend(render_badges(site, &Derived::new(site, now), &uptime));
     write_all(dir, &files);
 }
@@ -302,12 +302,12 @@ fn same_input_and_now_give_same_bytes() {
     let a = (
         render_feeds(&site, &Derived::new(&site, now)),
         render_ics(&site, now),
-        render_api(&site, now),
+        render_api(&site, &Derived::new(&site, now)),
     );
     let b = (
         render_feeds(&site, &Derived::new(&site, now)),
         render_ics(&site, now),
-        render_api(&site, now),
+        render_api(&site, &Derived::new(&site, now)),
     );
     assert_eq!(a, b);
 }

@@ -81,7 +81,8 @@ fn crate_paths(code: &str) -> Vec<String> {
     let mut rest = code;
     while let Some(i) = rest.find("crate::") {
         let after = &rest[i + 7..];
-        let before_ok = i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
+        let before_ok =
+            i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$');
         if before_ok {
             expand("", after, &mut out);
         }
@@ -280,7 +281,11 @@ fn no_two_modules_import_each_other_even_indirectly() {
         }
     }
     let cycles: Vec<String> = s.cycles.iter().map(|c| c.join(" ⇄ ")).collect();
-    assert!(cycles.is_empty(), "modules in a circle:\n{}", cycles.join("\n"));
+    assert!(
+        cycles.is_empty(),
+        "modules in a circle:\n{}",
+        cycles.join("\n")
+    );
 }
 
 /// Prints the module graph (`cargo test --test layers -- --nocapture print`).

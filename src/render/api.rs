@@ -6,15 +6,14 @@
 //! (component id, group name, incident or maintenance slug), so they are stable
 //! across builds and look like Statuspage's.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::files::OutputFile;
-use crate::model::status::incident_status;
-use crate::model::status::{
-    component_level, incident_open, maintenance_status, overall_level, overall_wording, site_level,
-};
+use crate::model::derived::Derived;
+use crate::model::status::{incident_open, maintenance_status, overall_level, overall_wording};
+use crate::model::uptime::day_start;
 use crate::render::dates::iso_local;
 use crate::render::escape::clean;
 use crate::render::feeds::incident_updated;
@@ -22,6 +21,7 @@ use crate::render::plain_text::markdown_to_plain;
 use crate::render::urls::Urls;
 use crate::site::{Incident, Maintenance, Site};
 use crate::vocabulary::{Level, MaintenanceStatus, UpdateStatus};
+use std::borrow::Cow;
 
 /// Statuspage returns the 50 most recent incidents and maintenances.
 const RECENT: usize = 50;
@@ -192,27 +192,10 @@ pub fn maintenance_api_status(s: MaintenanceStatus) -> &'static str {
 
 /// Resolved incidents with a written post-mortem (more than headings and comments) are
 /// in Statuspage's `postmortem` state.
-pub fn incident_api_status(i: &Incident, now: DateTime<Utc>) -> &'static str {
-    match incident_status(i, now) {
+pub fn incident_api_status(i: &Incident, status: UpdateStatus) -> &'static str {
+    match status {
         UpdateStatus::Resolved if !crate::render::markdown::is_blank(&i.body) => "postmortem",
         s => s.as_str(),
-    }
-}
-
-/// Local midnight of a date in the site timezone; across a DST gap at midnight, the
-/// first instant of the day.
-fn local_midnight(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    match tz.from_local_datetime(&naive).earliest() {
-        Some(t) => t.with_timezone(&Utc),
-        None => (1..=4)
-            .filter_map(|h| {
-                tz.from_local_datetime(&(naive + chrono::Duration::hours(h)))
-                    .earliest()
-            })
-            .map(|t| t.with_timezone(&Utc))
-            .next()
-            .unwrap_or_else(|| Utc.from_utc_datetime(&naive)),
     }
 }
 
@@ -253,6 +236,9 @@ fn newest_change<'a>(
 
 struct Api<'a> {
     site: &'a Site,
+    /// Levels and statuses the build derived once (owned when the API is built alone,
+    /// for notifications).
+    derived: Cow<'a, Derived>,
     urls: Urls,
     tz: Tz,
     now: DateTime<Utc>,
@@ -261,7 +247,8 @@ struct Api<'a> {
 }
 
 impl<'a> Api<'a> {
-    fn new(site: &'a Site, now: DateTime<Utc>) -> Api<'a> {
+    fn new(site: &'a Site, derived: Cow<'a, Derived>) -> Api<'a> {
+        let now = derived.now;
         let tz = site.config.timezone;
         let urls = Urls::new(&site.config.base_url);
         let page_id = stable_id("page", urls.base());
@@ -276,6 +263,7 @@ impl<'a> Api<'a> {
         };
         let mut api = Api {
             site,
+            derived,
             urls,
             tz,
             now,
@@ -306,11 +294,8 @@ impl<'a> Api<'a> {
         configured.sort_by_key(|c| c.position);
 
         let leaf = |c: &crate::site::Component| -> (Level, DateTime<Utc>, DateTime<Utc>) {
-            let level = component_level(&c.id, &site.incidents, &site.maintenance, now);
-            let created = c
-                .since
-                .map(|d| local_midnight(d, self.tz))
-                .unwrap_or(earliest);
+            let level = self.derived.level(&c.id);
+            let created = c.since.map(|d| day_start(self.tz, d)).unwrap_or(earliest);
             let updated = newest_change(
                 site.incidents.iter().filter(|i| i.affects(&c.id)),
                 site.maintenance
@@ -466,7 +451,7 @@ impl<'a> Api<'a> {
         IncidentJson {
             id: id.clone(),
             name: text(&i.title),
-            status: incident_api_status(i, self.now),
+            status: incident_api_status(i, self.derived.incident_status(&i.slug)),
             created_at: self.ts(created),
             updated_at: self.ts(incident_updated(i, self.now)),
             monitoring_at: i
@@ -621,15 +606,7 @@ impl<'a> Api<'a> {
     }
 
     fn status(&self) -> StatusJson {
-        // The leaf components already carry their level at now.
-        let level = site_level(
-            self.components
-                .iter()
-                .filter(|c| !c.group)
-                .filter_map(|c| Level::parse(c.status)),
-            &self.site.incidents,
-            self.now,
-        );
+        let level = self.derived.site_level;
         StatusJson {
             indicator: indicator(level),
             description: overall_wording(level),
@@ -645,8 +622,9 @@ fn json_file(path: &str, value: &impl Serialize) -> Option<OutputFile> {
 }
 
 /// The Statuspage-compatible API under `api/v2/`.
-pub fn render_api(site: &Site, now: DateTime<Utc>) -> Vec<OutputFile> {
-    let api = Api::new(site, now);
+pub fn render_api(site: &Site, derived: &Derived) -> Vec<OutputFile> {
+    let now = derived.now;
+    let api = Api::new(site, Cow::Borrowed(derived));
     // Only the recent and the unresolved incidents are listed; skip building the rest.
     let incidents: Vec<Option<IncidentJson>> = site
         .incidents
@@ -802,7 +780,7 @@ mod tests {
 
     #[test]
     fn all_files_with_page() {
-        let files = render_api(&site(), t(15, 9, 0));
+        let files = render_api(&site(), &Derived::new(&site(), t(15, 9, 0)));
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -831,7 +809,7 @@ mod tests {
 
     #[test]
     fn summary_shape() {
-        let files = render_api(&site(), t(15, 9, 0));
+        let files = render_api(&site(), &Derived::new(&site(), t(15, 9, 0)));
         let s = parse(&files, "summary.json");
         assert_eq!(
             keys(&s),
@@ -888,7 +866,7 @@ mod tests {
 
     #[test]
     fn incident_shape() {
-        let files = render_api(&site(), t(16, 0, 0));
+        let files = render_api(&site(), &Derived::new(&site(), t(16, 0, 0)));
         let all = parse(&files, "incidents.json");
         let inc = &all["incidents"][1];
         assert_eq!(
@@ -959,7 +937,7 @@ mod tests {
     #[test]
     fn maintenance_lists_follow_now() {
         let mut s = site();
-        let before = render_api(&s, t(16, 0, 0));
+        let before = render_api(&s, &Derived::new(&s, t(16, 0, 0)));
         let all = parse(&before, "scheduled-maintenances.json");
         let m = &all["scheduled_maintenances"][0];
         assert_eq!(m["status"], "scheduled");
@@ -974,17 +952,17 @@ mod tests {
                 .len(),
             1
         );
-        let during = render_api(&s, t(20, 3, 0));
+        let during = render_api(&s, &Derived::new(&s, t(20, 3, 0)));
         let active = parse(&during, "scheduled-maintenances/active.json");
         assert_eq!(active["scheduled_maintenances"][0]["status"], "in_progress");
-        let after = render_api(&s, t(21, 0, 0));
+        let after = render_api(&s, &Derived::new(&s, t(21, 0, 0)));
         let m = &parse(&after, "scheduled-maintenances.json")["scheduled_maintenances"][0];
         assert_eq!(m["status"], "completed");
         assert_eq!(m["resolved_at"], "2026-03-20T05:00:00.000+01:00");
         assert_eq!(m["incident_updates"].as_array().unwrap().len(), 3);
 
         s.maintenance[0].status = Some(MaintenanceStatus::Cancelled);
-        let cancelled = render_api(&s, t(16, 0, 0));
+        let cancelled = render_api(&s, &Derived::new(&s, t(16, 0, 0)));
         let m = &parse(&cancelled, "scheduled-maintenances.json")["scheduled_maintenances"][0];
         assert_eq!(m["status"], "completed");
         assert_eq!(m["resolved_at"], Value::Null);
@@ -1013,7 +991,7 @@ mod tests {
                 line: 1,
             });
         }
-        let files = render_api(&s, t(20, 3, 30));
+        let files = render_api(&s, &Derived::new(&s, t(20, 3, 30)));
         let m = &parse(&files, "scheduled-maintenances.json")["scheduled_maintenances"][0];
         assert_eq!(m["status"], "completed");
         assert_eq!(m["resolved_at"], "2026-03-20T04:10:00.000+01:00");
@@ -1039,7 +1017,7 @@ mod tests {
         let mut s = site();
         s.incidents.clear();
         s.maintenance.clear();
-        let files = render_api(&s, t(16, 0, 0));
+        let files = render_api(&s, &Derived::new(&s, t(16, 0, 0)));
         let st = parse(&files, "status.json");
         assert_eq!(st["status"]["indicator"], "none");
         assert_eq!(st["status"]["description"], "All systems operational");
