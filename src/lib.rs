@@ -17,5 +17,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+pub(crate) mod test_site;
 pub mod validate;
 pub mod vocabulary;

@@ -37,6 +37,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("import", 7),
     ("cli", 8),
     ("main", 9),
+    // Test-only: the builder the unit tests make sites with.
+    ("test_site", 9),
     ("lib", 9),
 ];
 

@@ -856,8 +856,9 @@ pub fn uptime_report(site: &Site, now: DateTime<Utc>) -> UptimeReport {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::test_site::TestSite;
 
-    use crate::site::{Affected, Config, FeedsConfig, PostmortemConfig, UptimeConfig};
+    use crate::site::Affected;
     use chrono::{TimeDelta, TimeZone};
 
     pub(crate) fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -919,24 +920,11 @@ pub(crate) mod tests {
         incidents: Vec<Incident>,
         maintenance: Vec<Maintenance>,
     ) -> Site {
-        Site {
-            root: ".".into(),
-            config: Config {
-                title: "Acme Status".into(),
-                base_url: "https://acme.test/".into(),
-                description: String::new(),
-                timezone: tz,
-                language: "en".into(),
-                theme: "default".into(),
-                uptime: UptimeConfig::default(),
-                feeds: FeedsConfig::default(),
-                postmortem: PostmortemConfig::default(),
-                notify: Vec::new(),
-                components,
-            },
-            incidents,
-            maintenance,
-        }
+        TestSite::new(tz)
+            .components(components)
+            .incidents(incidents)
+            .maintenance(maintenance)
+            .build()
     }
 
     fn close(a: f64, b: f64) {

@@ -457,7 +457,8 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
 pub(crate) mod tests {
     use super::*;
     use crate::model::status::incident_status;
-    use crate::site::{Affected, Component, Config, Update};
+    use crate::site::{Affected, Component, Update};
+    use crate::test_site::TestSite;
     use crate::vocabulary::{Level, TemplateKind};
     use chrono::TimeZone;
 
@@ -519,24 +520,17 @@ pub(crate) mod tests {
             id: "api".into(),
             level: Level::DegradedPerformance,
         }];
-        Site {
-            root: ".".into(),
-            config: Config {
-                description: "Live status".into(),
-                ..Config::with_defaults(
-                    "Acme & Co Status",
-                    "https://acme.github.io/status/",
-                    chrono_tz::Europe::Berlin,
-                    vec![
-                        component("api", "Public API", Some("Core"), 0),
-                        component("auth", "Authentication API", Some("Core"), 1),
-                        component("web", "Website", None, 2),
-                    ],
-                )
-            },
-            incidents: vec![api, resolved],
-            maintenance: vec![window("db-upgrade", t(20, 2, 0), t(20, 4, 0))],
-        }
+        TestSite::new(chrono_tz::Europe::Berlin)
+            .titled("Acme & Co Status", "https://acme.github.io/status/")
+            .description("Live status")
+            .components(vec![
+                component("api", "Public API", Some("Core"), 0),
+                component("auth", "Authentication API", Some("Core"), 1),
+                component("web", "Website", None, 2),
+            ])
+            .incidents(vec![api, resolved])
+            .maintenance(vec![window("db-upgrade", t(20, 2, 0), t(20, 4, 0))])
+            .build()
     }
 
     fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {

@@ -172,8 +172,9 @@ pub struct Pages {
 pub(crate) mod tests {
     use super::*;
     use crate::render::page_kit::Clock;
-    use crate::site::{Action, Affected, Component, Config};
+    use crate::site::{Action, Affected, Component};
     use crate::site::{Maintenance, Update};
+    use crate::test_site::TestSite;
     use crate::vocabulary::Level;
     use crate::vocabulary::{ActionStatus, Impact, TemplateKind, UpdateStatus};
     use chrono::TimeZone;
@@ -255,22 +256,16 @@ pub(crate) mod tests {
             body_line: 8,
             ..Maintenance::new(slug, starts, ends)
         };
-        Site {
-            root: "site".into(),
-            config: Config {
-                description: "Live and historical status of Acme services".into(),
-                ..Config::with_defaults(
-                    "Acme Status",
-                    base_url,
-                    chrono_tz::Europe::Berlin,
-                    vec![
-                        component("api", "Public API", Some("Core platform"), 0),
-                        component("auth", "Authentication", None, 1),
-                    ],
-                )
-            },
-            incidents: vec![ongoing, resolved],
-            maintenance: vec![
+        TestSite::new(chrono_tz::Europe::Berlin)
+            .titled("Acme Status", base_url)
+            .root("site")
+            .description("Live and historical status of Acme services")
+            .components(vec![
+                component("api", "Public API", Some("Core platform"), 0),
+                component("auth", "Authentication", None, 1),
+            ])
+            .incidents(vec![ongoing, resolved])
+            .maintenance(vec![
                 window(
                     "db-upgrade",
                     "Database engine upgrade",
@@ -278,8 +273,8 @@ pub(crate) mod tests {
                     at(20, 3, 0),
                 ),
                 window("cache-flush", "Cache flush", at(14, 11, 30), at(14, 13, 0)),
-            ],
-        }
+            ])
+            .build()
     }
 
     pub(crate) fn now() -> DateTime<Utc> {
