@@ -94,11 +94,11 @@ fn init_makes_a_site_that_checks_and_builds() {
 
     // The workflow is valid YAML that checks, builds and deploys with GitHub's actions.
     let yaml = std::fs::read_to_string(site.join(".github/workflows/status-page.yml")).unwrap();
-    let wf: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("valid YAML");
+    let wf: serde_norway::Value = serde_norway::from_str(&yaml).expect("valid YAML");
     // No token permission unless a job asks: build reads, deploy writes Pages.
     assert_eq!(
         wf["permissions"],
-        serde_yaml::Value::Mapping(Default::default())
+        serde_norway::Value::Mapping(Default::default())
     );
     assert_eq!(wf["jobs"]["build"]["permissions"]["contents"], "read");
     assert_eq!(wf["jobs"]["deploy"]["permissions"]["pages"], "write");

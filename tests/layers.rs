@@ -34,12 +34,13 @@ const LAYERS: &[(&str, u32)] = &[
     ("authoring", 7),
     ("serve", 7),
     ("notify", 7),
-    ("import", 7),
-    ("cli", 8),
-    ("main", 9),
+    // Import writes content the way `new` does, with its helpers.
+    ("import", 8),
+    ("cli", 9),
+    ("main", 10),
+    ("lib", 10),
     // Test-only: the builder the unit tests make sites with.
-    ("test_site", 9),
-    ("lib", 9),
+    ("test_site", 10),
 ];
 
 fn layer(module: &str) -> Option<u32> {

@@ -711,15 +711,15 @@ fn init_workflow_notifies_after_deploy_and_keeps_the_state_in_the_cache() {
     assert!(o.status.success(), "{}", stderr(&o));
     let yaml =
         std::fs::read_to_string(tmp.path().join(".github/workflows/status-page.yml")).unwrap();
-    let wf: serde_yaml::Value = serde_yaml::from_str(&yaml).expect("valid YAML");
+    let wf: serde_norway::Value = serde_norway::from_str(&yaml).expect("valid YAML");
     let job = &wf["jobs"]["notify"];
     assert_eq!(
         job["needs"], "deploy",
         "notify runs after a successful deploy"
     );
     let steps = job["steps"].as_sequence().unwrap();
-    let pos = |pred: &dyn Fn(&serde_yaml::Value) -> bool| steps.iter().position(pred).unwrap();
-    let uses = |s: &serde_yaml::Value, action: &str| {
+    let pos = |pred: &dyn Fn(&serde_norway::Value) -> bool| steps.iter().position(pred).unwrap();
+    let uses = |s: &serde_norway::Value, action: &str| {
         s["uses"]
             .as_str()
             .is_some_and(|u| u.starts_with(&format!("{action}@")))
