@@ -229,3 +229,34 @@ pub fn latest(updates: &[Update]) -> Option<&Update> {
         .max_by_key(|(i, u)| (u.at, *i))
         .map(|(_, u)| u)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::pages::tests::at;
+
+    #[test]
+    fn times_in_utc_sites_and_numeric_zones() {
+        let t = at(14, 9, 36);
+        assert_eq!(
+            Clock { tz: chrono_tz::UTC }.time(t).display,
+            "14 Mar 2026, 09:36 UTC"
+        );
+        assert_eq!(
+            Clock {
+                tz: chrono_tz::Asia::Dubai
+            }
+            .time(t)
+            .display,
+            "14 Mar 2026, 13:36 (UTC+04:00)"
+        );
+        assert_eq!(
+            Clock {
+                tz: chrono_tz::America::New_York
+            }
+            .time(t)
+            .display,
+            "14 Mar 2026, 05:36 EDT (UTC-04:00)"
+        );
+    }
+}

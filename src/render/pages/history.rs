@@ -76,3 +76,41 @@ pub fn history_pages(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::pages::tests::{incident, render, test_site, text};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn history_groups_by_local_month_and_paginates() {
+        let mut site = test_site("https://acme.github.io/status/");
+        // 23:30 UTC on 31 Jan is already February in Berlin.
+        site.incidents = (0..120)
+            .map(|n| {
+                let started = Utc
+                    .with_ymd_and_hms(2026, 1, 31, 23, 30, 0)
+                    .single()
+                    .expect("time")
+                    - chrono::Duration::hours(n * 12);
+                incident(&format!("i-{n:03}"), &format!("Incident {n}"), started)
+            })
+            .collect();
+        let files = render(&site);
+        let p1 = text(&files, "history/index.html");
+        let p2 = text(&files, "history/page/2/index.html");
+        let p3 = text(&files, "history/page/3/index.html");
+        assert!(!files.iter().any(|f| f.path == "history/page/4/index.html"));
+        assert!(p1.contains("<h2 id=\"month-2026-02\">February 2026</h2>"));
+        assert!(p1.contains("<h2 id=\"month-2026-01\">January 2026</h2>"));
+        assert_eq!(p1.matches("class=\"incident-item\"").count(), 50);
+        assert_eq!(p3.matches("class=\"incident-item\"").count(), 20);
+        assert!(p1.contains("href=\"/status/history/page/2/\" rel=\"next\""));
+        assert!(!p1.contains("rel=\"prev\""));
+        assert!(p2.contains("href=\"/status/history/\" rel=\"prev\""));
+        assert!(p2.contains("href=\"/status/history/page/3/\" rel=\"next\""));
+        assert!(p2.contains("Page 2 of 3"));
+        // Newest first.
+        assert!(p1.find("Incident 0<").expect("0") < p1.find("Incident 1<").expect("1"));
+    }
+}

@@ -76,3 +76,42 @@ pub fn cached_incident_page(
     PageCache::put(&cache.incidents, &i.slug, key, &file);
     Ok(file)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::pages::tests::{render, test_site, text};
+
+    #[test]
+    fn incident_page_has_facts_timeline_postmortem_actions() {
+        let files = render(&test_site("https://status.acme.com/"));
+        let html = text(&files, "incidents/2026-03-02-auth-outage/index.html");
+        assert!(html.contains("<h1>Authentication API outage</h1>"));
+        assert!(html.contains("Major impact"));
+        assert!(html.contains("SEV-2"));
+        assert!(html.contains("href=\"/components/auth/\">Authentication</a>: <span class=\"status status-major_outage\""));
+        assert!(html.contains(
+            "<time datetime=\"2026-03-02T09:36:00Z\">2 Mar 2026, 10:36 CET (UTC+01:00)</time>"
+        ));
+        assert!(html.contains("<dd>30 min</dd>"));
+        assert!(html.contains("<dd>2 min</dd>"));
+        assert!(html.contains("<dd>28 min</dd>"));
+        // Newest update first.
+        let resolved = html.find("Logins work again.").expect("resolved update");
+        let investigating = html.find("We are investigating").expect("first update");
+        assert!(resolved < investigating);
+        // Post-mortem: demoted h1, table, contents.
+        assert!(html.contains("<h2 id=\"summary\">Summary</h2>"));
+        assert!(html.contains("<table>"));
+        assert!(html.contains("<a href=\"#root-cause\">Root cause</a>"));
+        // Actions, overdue (due 10 Mar, now 14 Mar, in progress).
+        assert!(html.contains("<td>Validate load-balancer config before deploy</td>"));
+        assert!(html.contains("<time datetime=\"2026-03-10\">10 Mar 2026</time>"));
+        assert!(html.contains("badge-overdue"));
+        assert_eq!(html.matches("<h1").count(), 1);
+
+        let ongoing = text(&files, "incidents/2026-03-14-api-latency/index.html");
+        assert!(ongoing.contains("<dd>Ongoing</dd>"));
+        assert!(ongoing.contains("<dd>1 h so far</dd>"));
+        assert!(ongoing.contains("Not resolved yet"));
+    }
+}

@@ -110,3 +110,34 @@ pub fn index_page(
     };
     kit.render(theme, "index.html", "index.html", &page)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::pages::tests::{render, test_site, text};
+
+    #[test]
+    fn index_shows_status_components_incidents_and_maintenance() {
+        let files = render(&test_site("https://status.acme.com/"));
+        let html = text(&files, "index.html");
+        // Ongoing minor incident on api, maintenance on auth: degraded wins.
+        assert!(html.contains("banner-degraded_performance"));
+        assert!(html.contains("Current status: </span>Degraded performance</h1>"));
+        assert!(html.contains("<h3 class=\"group-name\">Core platform</h3>"));
+        assert!(html.contains("Authentication</a>"));
+        assert!(html.contains("status-under_maintenance\"><span class=\"dot\" aria-hidden=\"true\"></span>Under maintenance"));
+        assert!(html.contains("Active incidents"));
+        assert!(html.contains("We are investigating login failures."));
+        assert!(html.contains("Maintenance in progress"));
+        assert!(html.contains("Scheduled maintenance"));
+        assert!(html.contains("Database engine upgrade"));
+        assert!(html.contains("Recent incidents"));
+        assert!(html.contains("Authentication API outage"));
+        // Times in Berlin with their offset, UTC in the machine-readable value.
+        assert!(html.contains(
+            "<time datetime=\"2026-03-14T12:00:00Z\">14 Mar 2026, 13:00 CET (UTC+01:00)</time>"
+        ));
+        // Each row has its bar and 90-day figure; the legend explains the colours.
+        assert_eq!(html.matches("class=\"marks bar\"").count(), 2);
+        assert!(html.contains("class=\"legend\""));
+    }
+}
