@@ -15,15 +15,18 @@ pub struct Split<'a> {
 }
 
 /// Why a file could not be split; each has a line to point at.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SplitError {
-    NotUtf8 {
-        line: usize,
-    },
+    #[error("the file is not valid UTF-8 text")]
+    NotUtf8 { line: usize },
     /// A UTF-16 byte-order mark: saved as "Unicode" by some Windows editors.
+    #[error("the file is UTF-16 text, not UTF-8")]
     Utf16,
+    #[error("the file is empty")]
     Empty,
+    #[error("the file does not start with a `+++` front-matter line")]
     NoOpening,
+    #[error("the front matter is never closed")]
     NoClosing,
 }
 
@@ -35,15 +38,7 @@ impl SplitError {
         }
     }
     pub fn message(&self) -> String {
-        match self {
-            SplitError::NotUtf8 { .. } => "the file is not valid UTF-8 text".into(),
-            SplitError::Utf16 => "the file is UTF-16 text, not UTF-8".into(),
-            SplitError::Empty => "the file is empty".into(),
-            SplitError::NoOpening => {
-                "the file does not start with a `+++` front-matter line".into()
-            }
-            SplitError::NoClosing => "the front matter is never closed".into(),
-        }
+        self.to_string()
     }
     pub fn help(&self) -> &'static str {
         match self {
