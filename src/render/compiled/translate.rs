@@ -19,29 +19,17 @@
 //! and line, so the theme can only use what translates exactly; a test renders every
 //! fixture both ways and compares the bytes.
 //!
-//! This file is also compiled by `build.rs` (`#[path]`), so it uses `std` only.
-
-use std::fmt;
+//! This file is also compiled by `build.rs` (`#[path]`), so it uses only `std` and
+//! `thiserror` (a build-dependency too).
 
 /// A template construct the translator does not handle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("themes/default/templates/{template}:{line}: {message}")]
 pub struct TranslateError {
     pub template: String,
     pub line: usize,
     pub message: String,
 }
-
-impl fmt::Display for TranslateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "themes/default/templates/{}:{}: {}",
-            self.template, self.line, self.message
-        )
-    }
-}
-
-impl std::error::Error for TranslateError {}
 
 /// The filters the translator knows. `length` becomes a method call; the others are
 /// askama filters of the same name and meaning.
