@@ -2,10 +2,12 @@
 //! times are already formatted in the site timezone, URLs built with the sub-path and
 //! levels worded. Templates only lay things out (docs/templates.md lists every field).
 
+use std::sync::Arc;
+
+use serde::Serialize;
+
 use crate::render::markdown::Heading;
 use crate::vocabulary::Level;
-use serde::Serialize;
-use std::sync::Arc;
 
 /// A time as pages show it.
 #[derive(Debug, Clone, Serialize)]

@@ -5,12 +5,13 @@
 //! (up to 14.4 min) → `minor`; at least 95 % (up to 72 min) → `partial`; below → `major`;
 //! days before `since` → `none` (hatched). The legend under the bars says the same.
 
+use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+
 use crate::model::uptime::{ComponentFigures, DayFigure, day_start};
 use crate::render::context::{UptimeDay, UptimeRow};
 use crate::render::figures::{clipped_since, format_percent, human_minutes, window_percent};
 use crate::render::page_kit::PageKit;
 use crate::site::Incident;
-use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 
 /// The `<li>` items of a day bar or calendar: one per day, its text shown as a tooltip
 /// on hover or focus and read by screen readers; days with incidents link to the first.

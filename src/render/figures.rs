@@ -4,10 +4,11 @@
 //! "99.999%"; "100%" appears only for exactly 100. A window with no length (a `since` in
 //! the future) shows "No data" rather than the model's conventional 100.
 
+use chrono::{Days, NaiveDate, TimeDelta};
+
 use crate::model::status;
 use crate::model::uptime::WindowFigure;
 use crate::render::page_kit::PageKit;
-use chrono::{Days, NaiveDate, TimeDelta};
 
 /// A percentage truncated to three decimals: "99.972%"; "100%" only for exactly 100.
 pub fn format_percent(p: f64) -> String {

@@ -1,7 +1,8 @@
 //! Rendered pages kept between rebuilds of `statusgen serve`.
 
-use crate::files::OutputFile;
 use std::collections::{HashMap, HashSet};
+
+use crate::files::OutputFile;
 
 /// Rendered incident pages kept between rebuilds (`statusgen serve`): an incident page
 /// depends only on its incident, the configuration, the theme and "now", so a page whose

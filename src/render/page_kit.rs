@@ -2,6 +2,13 @@
 //! times in the site timezone, URLs, and rendering one page through the theme (compiled
 //! or Tera) into an output file.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::derived::Derived;
@@ -14,11 +21,6 @@ use crate::render::page_cache::PageCache;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
 use crate::site::{Incident, Maintenance, Site, Update};
-use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
-use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Turns instants into what pages show, in the site timezone.
 #[derive(Debug, Clone, Copy)]

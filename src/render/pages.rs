@@ -13,6 +13,11 @@ pub mod maintenance;
 pub mod not_found;
 pub mod uptime;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::files::{OutputFile, Sink};
 use crate::model::derived::Derived;
@@ -28,9 +33,6 @@ use crate::render::pages::not_found::not_found_page;
 use crate::render::pages::uptime::uptime_page;
 use crate::render::theme::Theme;
 use crate::site::{Incident, Site};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Renders every HTML page of the site, sorted by path, from what the build derived
 /// once ([`Derived`]: levels, figures, metrics), shared with the other renderers.

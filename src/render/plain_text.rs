@@ -1,8 +1,9 @@
 //! Markdown as the feeds, the calendar and the API carry it: sanitised HTML exactly as
 //! on the pages, or readable plain text.
 
-use crate::render::escape::clean;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::render::escape::clean;
 
 fn md_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH

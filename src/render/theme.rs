@@ -15,6 +15,12 @@ pub mod tera_errors;
 
 pub use sources::{builtin_static, builtin_templates};
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::render::theme::lint::find_word;
@@ -22,10 +28,6 @@ use crate::render::theme::sources::{
     DEFAULT_TEMPLATES, Source, builtin_sources, builtin_statics, insert_template, read_tree,
 };
 use crate::render::theme::tera_errors::{between, build_tera, error_chain};
-use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use tera::{Context, Tera};
 
 /// The last theme compiled by [`Theme::load_cached`], with its fingerprint.
 #[derive(Debug, Default)]

@@ -1,9 +1,11 @@
 //! Writing XML documents (feeds, sitemap, badges) with quick-xml.
 
-use crate::render::escape::clean;
+use std::io;
+
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event as XmlEvent};
-use std::io;
+
+use crate::render::escape::clean;
 
 /// A writer that indents by two spaces, with the XML declaration already written.
 pub fn new_writer() -> io::Result<Writer<Vec<u8>>> {

@@ -1,5 +1,9 @@
 //! One component: `components/<id>/index.html`, paginated by its incidents.
 
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::uptime::ComponentFigures;
@@ -9,8 +13,6 @@ use crate::render::page_kit::PageKit;
 use crate::render::pages::uptime::component_uptime;
 use crate::render::theme::Theme;
 use crate::site::{Component, Incident, Maintenance};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 /// Incidents per component page.
 pub const COMPONENT_INCIDENTS_PER_PAGE: usize = 100;

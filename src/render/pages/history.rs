@@ -1,12 +1,13 @@
 //! The incident history, by month, paginated: `history/`.
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::render::context::{HistoryPage, MonthGroup};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
 use crate::site::Incident;
-use rayon::prelude::*;
 
 /// Incidents per history page.
 pub const HISTORY_PER_PAGE: usize = 50;

@@ -1,5 +1,8 @@
 //! The status page, `index.html`: overall status, components, incidents, maintenance.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::status;
@@ -10,8 +13,6 @@ use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
 use crate::site::{Incident, Maintenance};
 use crate::vocabulary::Level;
-use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Resolved incidents listed on the status page.
 const RECENT_ON_INDEX: usize = 10;

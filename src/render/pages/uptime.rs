@@ -3,6 +3,11 @@
 //! The calendar shows at most the last [`CALENDAR_MONTHS`] months; the all-time figure
 //! still covers the whole history.
 
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::metrics::Metrics;
@@ -17,9 +22,6 @@ use crate::render::figures::{
 };
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
-use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 /// Months in the uptime page's calendar, newest first.
 pub const CALENDAR_MONTHS: usize = 24;

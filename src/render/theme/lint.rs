@@ -1,10 +1,12 @@
 //! Checks a template for filters and functions Tera does not have (a typo would
 //! otherwise fail only when a page renders), with the file and line of each.
 
+use std::collections::BTreeSet;
+
+use tera::ast::{Expr, ExprVal, FunctionCall, Node};
+
 use crate::diag::Diagnostic;
 use crate::render::theme::sources::Source;
-use std::collections::BTreeSet;
-use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 
 /// Filters and functions Tera provides with `default-features = false`, plus the
 /// ones the renderer treats specially. Anything else in a template is a typo.

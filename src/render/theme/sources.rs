@@ -1,10 +1,11 @@
 //! Where a theme's files come from, layer by layer: the built-in theme embedded in the
 //! binary, then `themes/<name>/` of the site, then the site's `templates/` and `static/`.
 
-use crate::diag::Diagnostic;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
 
 macro_rules! embed_templates {
     ($($name:literal),* $(,)?) => {

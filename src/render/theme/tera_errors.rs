@@ -1,11 +1,13 @@
 //! Compiling the templates with Tera, and turning Tera's errors into diagnostics that
 //! name the template file, its line and what to fix.
 
+use std::collections::BTreeMap;
+
+use tera::Tera;
+
 use crate::diag::Diagnostic;
 use crate::render::theme::lint::check_names;
 use crate::render::theme::sources::Source;
-use std::collections::BTreeMap;
-use tera::Tera;
 
 /// Parses and links the theme's templates for Tera, with a diagnostic per problem.
 pub fn build_tera(sources: &BTreeMap<String, Source>) -> Result<Tera, Vec<Diagnostic>> {
