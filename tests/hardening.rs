@@ -233,7 +233,10 @@ fn a_hundred_thousand_updates_render_with_distinct_ids() {
         let i = &mut site.incidents[0];
         let first = i.updates[0].clone();
         i.updates = vec![first; n];
-        let files = statusgen::render::api::render_api(&site, now);
+        let files = statusgen::render::api::render_api(
+            &site,
+            &statusgen::model::derived::Derived::new(&site, now),
+        );
         let incidents = files
             .iter()
             .find(|f| f.path == "api/v2/incidents.json")
