@@ -7,8 +7,8 @@ use std::ops::Range;
 use toml::de::DeTable;
 
 use crate::load::reader::Reader;
-use crate::vocabulary::EventKind;
 use crate::site::{ChannelTarget, Component, NotifyChannel};
+use crate::vocabulary::EventKind;
 
 const KINDS: &[&str] = &["slack", "discord", "teams", "webhook", "email"];
 const COMMON_KEYS: &[&str] = &["name", "kind", "components", "events"];
@@ -349,10 +349,7 @@ mod tests {
                 secret_env: Some("HOOK_SECRET".into())
             }
         );
-        assert_eq!(
-            c[1].events,
-            [crate::vocabulary::EventKind::IncidentUpdated]
-        );
+        assert_eq!(c[1].events, [crate::vocabulary::EventKind::IncidentUpdated]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use lettre::{SmtpTransport, Transport};
 
 use crate::notify::message::Message;
 use crate::notify::payload::facts;
-use crate::render::xml::html_escape;
+use crate::render::escape::html_escape;
 
 /// `[Acme Status] Identified: Authentication API outage`.
 pub fn subject(m: &Message) -> String {

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::vocabulary::{EventKind, MaintenanceStatus};
 use crate::model::status::{maintenance_status, resolved_at};
 use crate::render::markdown::is_blank;
 use crate::site::{Incident, Maintenance, MaintenanceUpdate, Site, Update};
+use crate::vocabulary::{EventKind, MaintenanceStatus};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Subject<'a> {
@@ -185,8 +185,8 @@ fn maintenance_events<'a>(m: &'a Maintenance, now: DateTime<Utc>, out: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::UpdateStatus;
     use crate::site::{Component, Config};
+    use crate::vocabulary::UpdateStatus;
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {

@@ -5,13 +5,14 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::vocabulary::{EventKind, Impact, Level, UpdateStatus};
 use crate::model::status::human_duration;
 use crate::notify::events::{Event, Subject};
 use crate::render::api::{ApiView, IncidentJson, IncidentUpdateJson};
+use crate::render::dates::local_time;
+use crate::render::escape::clean;
 use crate::render::urls::Urls;
-use crate::render::xml::{clean, local_time};
 use crate::site::Site;
+use crate::vocabulary::{EventKind, Impact, Level, UpdateStatus};
 
 /// One message to send: the event it announces, and every pending event it covers
 /// (recorded as delivered with it).
@@ -270,9 +271,10 @@ impl<'a> Composer<'a> {
                 ),
                 Subject::Maintenance(_) => String::new(),
             },
-            (Subject::Incident(i), EventKind::PostmortemPublished) => {
-                truncate(&crate::render::xml::markdown_to_plain(&i.body), EXCERPT)
-            }
+            (Subject::Incident(i), EventKind::PostmortemPublished) => truncate(
+                &crate::render::plain_text::markdown_to_plain(&i.body),
+                EXCERPT,
+            ),
             (Subject::Incident(_), _) => update.map(|u| u.message.clone()).unwrap_or_default(),
             (Subject::Maintenance(_), _) => match e.maintenance_update {
                 Some((_, u)) => u.message.clone(),

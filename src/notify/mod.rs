@@ -283,9 +283,9 @@ fn wants(c: &NotifyChannel, e: &Event<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::EventKind;
     use crate::notify::events::Subject;
     use crate::site::{ChannelTarget, Incident, Maintenance};
+    use crate::vocabulary::EventKind;
     use chrono::TimeZone;
 
     #[test]

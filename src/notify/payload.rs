@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::vocabulary::{EventKind, Impact};
 use crate::notify::message::{Message, truncate};
+use crate::vocabulary::{EventKind, Impact};
 
 /// Slack mrkdwn: only `&`, `<` and `>` are control characters.
 pub fn slack_escape(s: &str) -> String {

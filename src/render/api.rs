@@ -727,8 +727,10 @@ pub fn render_api(site: &Site, derived: &Derived) -> Vec<OutputFile> {
 pub struct ApiView<'a>(Api<'a>);
 
 impl<'a> ApiView<'a> {
+    /// The API as of `now`, deriving levels and statuses itself (the build shares its
+    /// own [`Derived`] instead, through [`render_api`]).
     pub fn new(site: &'a Site, now: DateTime<Utc>) -> ApiView<'a> {
-        ApiView(Api::new(site, now))
+        ApiView(Api::new(site, Cow::Owned(Derived::new(site, now))))
     }
     pub fn page(&self) -> &PageJson {
         &self.0.page
