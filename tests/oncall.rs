@@ -362,6 +362,27 @@ fn a_broken_file_is_reported_and_left_alone() {
 }
 
 #[test]
+fn a_linked_file_outside_the_site_is_not_edited() {
+    let (tmp, site) = init_site();
+    let path = ok(run_in(&site, &["new", "incident", "Linked"]))
+        .stdout
+        .trim()
+        .to_string();
+    let inside = site.join(&path);
+    let outside = tmp.path().join("elsewhere.md");
+    std::fs::rename(&inside, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, &inside).unwrap();
+    let before = std::fs::read(&outside).unwrap();
+    let r = run_in(
+        &site,
+        &["update", &path, "--status", "identified", "--message", "m"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&outside).unwrap(), before);
+}
+
+#[test]
 fn maintenance_windows_take_updates_and_show_them() {
     let (_tmp, site) = init_site();
     let maint = site.join("content/maintenance");

@@ -15,6 +15,7 @@ use toml_edit::{DocumentMut, Item, Value};
 
 use crate::authoring::target::{self, Entry, Kind};
 use crate::diag::Diagnostic;
+use crate::load::boundary;
 use crate::load::content::{FileInput, parse_incident, parse_maintenance};
 use crate::load::frontmatter;
 use crate::site::Config;
@@ -510,18 +511,26 @@ pub fn replace_file(path: &Path, original: &[u8], bytes: &[u8]) -> std::io::Resu
 }
 
 /// The site's configuration and the file `name` means, or why there is none.
-fn find(root: &Path, cwd: &Path, name: &str) -> Result<(Config, Entry), PostError> {
+fn find(root: &Path, cwd: &Path, name: &str) -> Result<(Config, Entry, Vec<u8>), PostError> {
     let config = crate::authoring::new::read_config(root).map_err(|e| match e {
         crate::authoring::new::NewError::Invalid(d) => PostError::Invalid(d),
         crate::authoring::new::NewError::Io(p, e) => PostError::Io(p, e),
     })?;
     let entry = target::resolve(name, &target::entries(root), cwd)?;
-    Ok((config, entry))
+    // Read through the root boundary like every other content read: a linked file
+    // leading outside the site, a FIFO or an oversized file is refused, not edited.
+    let bytes = boundary::read(&boundary::canonical_root(root), &entry.path)
+        .map_err(|r| PostError::Invalid(vec![r.diagnostic(&entry.rel)]))?;
+    Ok((config, entry, bytes))
 }
 
 /// Edits, validates and writes one file.
-fn post_to(config: &Config, entry: Entry, post: &Post) -> Result<Posted, PostError> {
-    let bytes = std::fs::read(&entry.path).map_err(|e| PostError::Io(entry.path.clone(), e))?;
+fn post_to(
+    config: &Config,
+    entry: Entry,
+    bytes: Vec<u8>,
+    post: &Post,
+) -> Result<Posted, PostError> {
     let edited = edit(&entry, &bytes, post, config)?;
     replace_file(&entry.path, &bytes, &edited).map_err(|e| PostError::Io(entry.path.clone(), e))?;
     Ok(Posted {
@@ -535,8 +544,8 @@ fn post_to(config: &Config, entry: Entry, post: &Post) -> Result<Posted, PostErr
 
 /// `statusgen update`: finds the file `name` means, edits it, validates and writes it.
 pub fn post(root: &Path, cwd: &Path, name: &str, post: &Post) -> Result<Posted, PostError> {
-    let (config, entry) = find(root, cwd, name)?;
-    post_to(&config, entry, post)
+    let (config, entry, bytes) = find(root, cwd, name)?;
+    post_to(&config, entry, bytes, post)
 }
 
 /// `statusgen resolve`: the final update of the target's kind.
@@ -547,7 +556,7 @@ pub fn resolve(
     message: Option<String>,
     at: DateTime<Utc>,
 ) -> Result<Posted, PostError> {
-    let (config, entry) = find(root, cwd, name)?;
+    let (config, entry, bytes) = find(root, cwd, name)?;
     let kind = entry.kind;
     let post = Post {
         status: final_status(kind).to_string(),
@@ -556,7 +565,7 @@ pub fn resolve(
         components: Vec::new(),
         impact: None,
     };
-    post_to(&config, entry, &post)
+    post_to(&config, entry, bytes, &post)
 }
 
 #[cfg(test)]
