@@ -109,6 +109,7 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
             description: String::new(),
             timezone: chrono_tz::Europe::Berlin,
             language: "en".into(),
+            i18n: Vec::new(),
             theme: "default".into(),
             uptime: UptimeConfig {
                 days: 90,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diag;
 pub mod files;
 pub mod fuzz_targets;
+pub mod i18n;
 pub mod import;
 pub mod load;
 pub mod model;

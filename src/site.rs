@@ -29,6 +29,8 @@ pub struct Config {
     pub description: String,
     pub timezone: Tz,
     pub language: String,
+    /// The site's replacements for interface texts (`i18n/<language>.toml`).
+    pub i18n: Vec<crate::i18n::Override>,
     pub theme: String,
     pub uptime: UptimeConfig,
     pub feeds: FeedsConfig,
@@ -274,6 +276,7 @@ impl Config {
             description: String::new(),
             timezone,
             language: "en".into(),
+            i18n: Vec::new(),
             theme: "default".into(),
             uptime: UptimeConfig::default(),
             feeds: FeedsConfig::default(),

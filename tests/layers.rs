@@ -19,6 +19,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("files", 0),
     // The base URL's normal form and its check (worded as diagnostics).
     ("base_url", 1),
+    // The interface's languages: catalogs and locale formatting.
+    ("i18n", 1),
     // The typed site.
     ("site", 2),
     // Reading it.

@@ -210,6 +210,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         description,
         timezone,
         language,
+        i18n: Vec::new(),
         theme,
         uptime,
         feeds,

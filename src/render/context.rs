@@ -46,6 +46,13 @@ pub struct SiteCtx {
     pub favicon_url: String,
     /// When the page was built ("now").
     pub generated: TimeCtx,
+    /// `ltr`, or `rtl` for a right-to-left language (`<html dir>`).
+    pub dir: &'static str,
+    /// The weekdays' one-letter names, Monday first (calendar headings).
+    pub weekdays: Vec<String>,
+    /// The build's texts: templates read them through `t(k="key")`.
+    #[serde(skip)]
+    pub texts: &'static crate::i18n::Texts,
 }
 
 #[derive(Debug, Clone, Serialize)]

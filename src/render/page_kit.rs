@@ -77,6 +77,7 @@ impl<'a> PageKit<'a> {
             Some(v) => format!("{}?v={v}", urls.path("style.css")),
             None => urls.path("style.css"),
         };
+        let texts = crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n);
         let site_ctx = SiteCtx {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
@@ -93,6 +94,9 @@ impl<'a> PageKit<'a> {
             css_url,
             favicon_url: urls.path("favicon.svg"),
             generated: clock.time(now),
+            dir: if texts.lang.rtl { "rtl" } else { "ltr" },
+            weekdays: texts.formats.weekdays_narrow(),
+            texts,
         };
         PageKit {
             site,
@@ -213,7 +217,7 @@ impl<'a> PageKit<'a> {
         let html = if compiled {
             page.render_compiled(&self.site_ctx)
         } else {
-            theme.render(template, &self.site_ctx, page)?
+            theme.render(template, &self.site_ctx, page, self.site_ctx.texts)?
         };
         let file = OutputFile::new(path, html);
         if let (Some((cache, _)), Some(key)) = (self.cache, key) {

@@ -319,7 +319,7 @@ pub(crate) mod tests {
         for f in &files {
             let html = String::from_utf8(f.bytes.clone()).expect("utf-8");
             assert!(
-                html.starts_with("<!doctype html>\n<html lang=\"en\">"),
+                html.starts_with("<!doctype html>\n<html lang=\"en\" dir=\"ltr\">"),
                 "{}",
                 f.path
             );

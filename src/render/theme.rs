@@ -247,12 +247,13 @@ impl Theme {
         template: &str,
         site: &impl Serialize,
         page: &impl Serialize,
+        texts: &'static crate::i18n::Texts,
     ) -> Result<String, Diagnostic> {
         let mut ctx = Context::new();
         ctx.insert("site", site);
         ctx.insert("page", page);
-        self.tera()?
-            .render(template, &ctx)
+        let tera = self.tera()?;
+        crate::i18n::with_texts(texts, || tera.render(template, &ctx))
             .map_err(|e| self.render_diagnostic(template, &e))
     }
 
@@ -401,7 +402,12 @@ mod tests {
         assert_eq!(css.bytes, b"body{}");
         assert!(files.iter().any(|f| f.path == "img/logo.png"));
         let out = theme
-            .render("404.html", &(), &serde_json::json!({"title": "<b>"}))
+            .render(
+                "404.html",
+                &(),
+                &serde_json::json!({"title": "<b>"}),
+                crate::i18n::Texts::english(),
+            )
             .expect("renders");
         assert_eq!(out, "custom &lt;b&gt;");
     }
@@ -487,7 +493,9 @@ mod tests {
     fn render_error_names_template_and_line() {
         let dir = site_with(&[("templates/404.html", "ok\n{{ page.nope.deeper }}\n")]);
         let theme = Theme::load(dir.path(), "default").expect("parses");
-        let err = theme.render("404.html", &(), &()).expect_err("fails");
+        let err = theme
+            .render("404.html", &(), &(), crate::i18n::Texts::english())
+            .expect_err("fails");
         assert_eq!(err.file, "templates/404.html");
         assert_eq!(err.line, 2, "{err}");
         assert!(err.message.contains("page.nope.deeper"), "{err}");

@@ -127,6 +127,8 @@ macro_rules! compiled_struct {
         struct $name<'a> {
             site: &'a SiteCtx,
             page: &'a $page,
+            /// `t(k="key", …)` in the Tera source becomes `t.k("key").a(…)`.
+            t: &'a crate::i18n::Texts,
         }
     };
 }
@@ -143,7 +145,12 @@ macro_rules! compiled_pages {
             fn render_compiled(&self, site: &SiteCtx) -> String {
                 let mut out = String::with_capacity(16 * 1024);
                 // Rendering only fails when a value's `Display` fails, and none here can.
-                let _ = $name { site, page: self }.render_into(&mut out);
+                let _ = $name {
+                    site,
+                    page: self,
+                    t: site.texts,
+                }
+                .render_into(&mut out);
                 // Every page is held until the write: no spare capacity.
                 out.shrink_to_fit();
                 out

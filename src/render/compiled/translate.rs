@@ -358,6 +358,17 @@ impl<'a> Translator<'a> {
                         format!("`{}` has no askama translation", tok.text()),
                     ));
                 }
+                // `t(k="key", name=value…)`: the build's texts (`crate::i18n`), a Tera
+                // function with named arguments; askama calls `t.k("key").a("name", value)`.
+                Tok::Ident("t") if tokens.get(i + 1) == Some(&Tok::Punct("(")) => {
+                    let Some(len) = closing_paren(&tokens[i + 1..]) else {
+                        return Err(self.error(tag.at, "`t(` is never closed".into()));
+                    };
+                    let call = self.text_call(&tokens[i + 2..i + 1 + len], tag)?;
+                    push_word(&mut out, &call);
+                    i += len + 2;
+                    continue;
+                }
                 Tok::Ident("True") => push_word(&mut out, "true"),
                 Tok::Ident("False") => push_word(&mut out, "false"),
                 Tok::Ident(_) => {
@@ -395,6 +406,33 @@ impl<'a> Translator<'a> {
             i += 1;
         }
         Ok(out.trim().to_string())
+    }
+
+    /// The arguments of `t(…)` as a method chain: `k` first (a string literal), then
+    /// every other named argument as `.a("name", value)`.
+    fn text_call(&self, args: &[Tok], tag: &Tag) -> Result<String, TranslateError> {
+        let mut key = None;
+        let mut rest = String::new();
+        for arg in split_commas(args) {
+            let [Tok::Ident(name), Tok::Punct("="), value @ ..] = arg else {
+                return Err(self.error(
+                    tag.at,
+                    "`t` takes named arguments only: t(k=\"key\", name=value)".into(),
+                ));
+            };
+            if *name == "k" {
+                let [Tok::Str(k)] = value else {
+                    return Err(self.error(tag.at, "`t`'s key `k` must be a string literal".into()));
+                };
+                key = Some(k.clone());
+            } else {
+                rest.push_str(&format!(".a({name:?}, {})", self.expr(value, tag)?));
+            }
+        }
+        let Some(key) = key else {
+            return Err(self.error(tag.at, "`t` needs the text's key `k`".into()));
+        };
+        Ok(format!("t.k({key:?}){rest}"))
     }
 
     /// The variable a path reads, after the bindings of the enclosing `if`s.
@@ -534,6 +572,46 @@ fn split_top_level<'t, 'a>(tokens: &'t [Tok<'a>], ops: &[&str]) -> Vec<Part<'t, 
     parts
 }
 
+/// The index of the `)` closing the `(` at `tokens[0]`.
+fn closing_paren(tokens: &[Tok]) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, tok) in tokens.iter().enumerate() {
+        match tok {
+            Tok::Punct("(") => depth += 1,
+            Tok::Punct(")") => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits call arguments at the commas outside parentheses.
+fn split_commas<'t, 'a>(tokens: &'t [Tok<'a>]) -> Vec<&'t [Tok<'a>]> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (i, tok) in tokens.iter().enumerate() {
+        match tok {
+            Tok::Punct("(" | "[") => depth += 1,
+            Tok::Punct(")" | "]") => depth -= 1,
+            Tok::Punct(",") if depth == 0 => {
+                parts.push(&tokens[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < tokens.len() {
+        parts.push(&tokens[start..]);
+    }
+    parts
+}
+
 fn balanced(tokens: &[Tok]) -> bool {
     let mut depth = 0i32;
     for tok in tokens {
@@ -631,6 +709,17 @@ mod tests {
             "{% if let Some(uptime_v) = c.uptime.tera_if() %}{% call m::row(u=uptime_v) %}{% endcall %}\
              {% for c in xs %}{{ c.uptime }}{% endfor %}{% endif %}"
         );
+    }
+
+    #[test]
+    fn text_calls_become_method_chains() {
+        assert_eq!(
+            t("{{ t(k=\"page_of\", page=p.n, pages=3) }}{{ m::x(name=t(k=\"a\")) }}"),
+            "{{ t.k(\"page_of\").a(\"page\", p.n).a(\"pages\", 3) }}\
+             {% call m::x(name=t.k(\"a\")) %}{% endcall %}"
+        );
+        assert!(translate("x.html", "{{ t(k=key) }}").is_err());
+        assert!(translate("x.html", "{{ t(\"a\") }}").is_err());
     }
 
     #[test]

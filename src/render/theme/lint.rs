@@ -56,7 +56,8 @@ const KNOWN_FILTERS: &[&str] = &[
     "get",
 ];
 
-const KNOWN_FUNCTIONS: &[&str] = &["range", "throw", "get_env"];
+/// `t` is statusgen's: the interface text of the build's language (`crate::i18n`).
+const KNOWN_FUNCTIONS: &[&str] = &["range", "throw", "get_env", "t"];
 
 /// Reports filters and functions that do not exist, before any page renders.
 pub fn check_names(ast: &[Node], src: &Source, diags: &mut Vec<Diagnostic>) {

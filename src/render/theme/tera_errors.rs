@@ -31,6 +31,7 @@ pub fn build_tera(sources: &BTreeMap<String, Source>) -> Result<Tera, Vec<Diagno
     // Tera's default escaper also turns `/` into `&#x2F;`, which is valid but
     // makes every URL unreadable in the source; `/` is harmless in both contexts.
     tera.set_escape_fn(escape_html);
+    tera.register_function("t", crate::i18n::tera_function);
     // The templates are already parsed (above, for per-file diagnostics): hand them
     // over instead of having Tera parse every one again.
     for t in parsed {

@@ -1,0 +1,166 @@
+//! The locale's number, plural and date rules, from ICU4X's compiled CLDR data: built
+//! once per build (in [`Texts`](super::Texts)) and reused for every page.
+//!
+//! Dates follow a CLDR pattern kept in the catalog (`format_date`, `format_datetime`,
+//! `format_month`), so a language decides its order and clock ("26. Nov. 2026, 14:05",
+//! "2026年11月26日 14:05", "26 نوفمبر 2026، 2:05 م") while month names, weekday names,
+//! day periods and digits come from CLDR.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use fixed_decimal::Decimal;
+use icu_calendar::{Date, Gregorian};
+use icu_datetime::input::{DateTime, Time};
+use icu_datetime::pattern::{DateTimePattern, FixedCalendarDateTimeNames};
+use icu_decimal::DecimalFormatter;
+use icu_locale_core::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
+use writeable::TryWriteable;
+
+use super::Lang;
+
+/// A date pattern with the names it needs loaded.
+struct DatePattern {
+    names: FixedCalendarDateTimeNames<Gregorian>,
+    pattern: DateTimePattern,
+}
+
+impl DatePattern {
+    fn new(locale: &Locale, pattern: &str) -> Result<DatePattern, String> {
+        let pattern: DateTimePattern = pattern
+            .parse()
+            .map_err(|e| format!("`{pattern}` is not a CLDR date pattern: {e}"))?;
+        let mut names = FixedCalendarDateTimeNames::<Gregorian>::try_new(locale.into())
+            .map_err(|e| e.to_string())?;
+        names
+            .include_for_pattern(&pattern)
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(DatePattern { names, pattern })
+    }
+
+    fn format(&self, t: NaiveDateTime) -> String {
+        let date = Date::try_new_gregorian(t.year(), t.month() as u8, t.day() as u8)
+            .unwrap_or_else(|_| Date::try_new_gregorian(1970, 1, 1).expect("a valid date"));
+        let time = Time::try_new(t.hour() as u8, t.minute() as u8, 0, 0)
+            .unwrap_or_else(|_| Time::start_of_day());
+        let input = DateTime { date, time };
+        let formatted = self
+            .names
+            .with_pattern_unchecked(&self.pattern)
+            .format(&input);
+        match formatted.try_write_to_string() {
+            Ok(s) => s.into_owned(),
+            // Only a field the names lack fails; the text is still complete otherwise.
+            Err((_, s)) => s.into_owned(),
+        }
+    }
+}
+
+pub struct Formats {
+    plurals: PluralRules,
+    decimal: DecimalFormatter,
+    date: DatePattern,
+    datetime: DatePattern,
+    month: DatePattern,
+    weekdays: Vec<String>,
+}
+
+/// The patterns a catalog gives for dates.
+pub struct Patterns<'a> {
+    pub date: &'a str,
+    pub datetime: &'a str,
+    pub month: &'a str,
+}
+
+impl Patterns<'_> {
+    pub const ENGLISH: Patterns<'static> = Patterns {
+        date: "d MMM y",
+        datetime: "d MMM y, HH:mm",
+        month: "MMMM y",
+    };
+}
+
+impl Formats {
+    /// The formatters of `lang` with the catalog's date patterns; a pattern that does
+    /// not parse is reported by `check` (`load::i18n`) and replaced by English's here.
+    pub fn new(lang: &Lang, patterns: &Patterns<'_>) -> Formats {
+        let locale: Locale = lang.code.parse().unwrap_or(Locale::UNKNOWN);
+        // Compiled data covers every shipped locale (a test builds each); the fallback
+        // is CLDR's root, never a panic.
+        let plurals = PluralRules::try_new_cardinal((&locale).into())
+            .or_else(|_| PluralRules::try_new_cardinal(Default::default()))
+            .expect("CLDR root plural rules are compiled in");
+        let decimal = DecimalFormatter::try_new((&locale).into(), Default::default())
+            .or_else(|_| DecimalFormatter::try_new(Default::default(), Default::default()))
+            .expect("CLDR root decimal symbols are compiled in");
+        let pattern = |p: &str, english: &str| {
+            DatePattern::new(&locale, p)
+                .or_else(|_| DatePattern::new(&locale, english))
+                .expect("the English date patterns parse")
+        };
+        let weekday = pattern("ccccc", "ccccc");
+        // Monday first, as the calendar grid is laid out: 2024-01-01 was a Monday.
+        let weekdays = (1..=7)
+            .filter_map(|d| NaiveDate::from_ymd_opt(2024, 1, d))
+            .map(|d| weekday.format(d.and_time(chrono::NaiveTime::MIN)))
+            .collect();
+        Formats {
+            plurals,
+            decimal,
+            date: pattern(patterns.date, Patterns::ENGLISH.date),
+            datetime: pattern(patterns.datetime, Patterns::ENGLISH.datetime),
+            month: pattern(patterns.month, Patterns::ENGLISH.month),
+            weekdays,
+        }
+    }
+
+    /// Checks a catalog's date pattern (for messages about a site's override).
+    pub fn check_pattern(lang: &Lang, pattern: &str) -> Result<(), String> {
+        let locale: Locale = lang.code.parse().unwrap_or(Locale::UNKNOWN);
+        DatePattern::new(&locale, pattern).map(|_| ())
+    }
+
+    /// The catalog's plural category for `n` (index into `catalog::CATEGORIES`).
+    pub fn plural(&self, n: i64) -> u8 {
+        match self.plurals.category_for(n) {
+            PluralCategory::Zero => 0,
+            PluralCategory::One => 1,
+            PluralCategory::Two => 2,
+            PluralCategory::Few => 3,
+            PluralCategory::Many => 4,
+            PluralCategory::Other => 5,
+        }
+    }
+
+    /// An integer with the locale's digits and grouping ("1,200", "1.200").
+    pub fn integer(&self, n: i64) -> String {
+        self.decimal.format(&Decimal::from(n)).to_string()
+    }
+
+    /// `units / 10^scale`, keeping every decimal written ("99.900" with scale 3):
+    /// the locale's decimal separator and grouping.
+    pub fn decimal(&self, units: i64, scale: i16) -> String {
+        let mut d = Decimal::from(units);
+        d.multiply_pow10(-scale);
+        self.decimal.format(&d).to_string()
+    }
+
+    /// A calendar date: "26 Nov 2026", "26. Nov. 2026".
+    pub fn date(&self, d: NaiveDate) -> String {
+        self.date.format(d.and_time(chrono::NaiveTime::MIN))
+    }
+
+    /// A local date and time, without zone: "26 Nov 2026, 14:05".
+    pub fn datetime(&self, t: NaiveDateTime) -> String {
+        self.datetime.format(t)
+    }
+
+    /// A month: "November 2026".
+    pub fn month(&self, d: NaiveDate) -> String {
+        self.month.format(d.and_time(chrono::NaiveTime::MIN))
+    }
+
+    /// The weekdays' narrow names, Monday first ("M", "T", …).
+    pub fn weekdays_narrow(&self) -> Vec<String> {
+        self.weekdays.clone()
+    }
+}
