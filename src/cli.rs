@@ -46,6 +46,9 @@ pub enum Command {
     /// Work with the site's theme.
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Work with the site's check history (data/checks/).
+    #[command(subcommand)]
+    Checks(ChecksCommand),
 }
 
 #[derive(Args, Debug)]
@@ -319,6 +322,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(a) => import(a),
         Command::Notify(a) => notify(a),
         Command::Theme(ThemeCommand::Eject(a)) => eject(a),
+        Command::Checks(ChecksCommand::Import(a)) => checks_import(a),
     }
 }
 
@@ -717,6 +721,92 @@ fn import(a: ImportArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!("import failed: nothing was written");
+            ExitCode::from(1)
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ChecksCommand {
+    /// Import a monitoring export into data/checks/<ID>.csv (merged, sorted, one row per
+    /// time; rows already there are kept). See docs/checks-import.md.
+    Import(ChecksImportArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  statusgen checks import prometheus probe.json --component api --select instance=https://api.example.com
+  statusgen checks import upptime history/api.log --component api
+  statusgen checks import uptimerobot logs.csv --component api --timezone Europe/Berlin
+  statusgen checks import uptimekuma heartbeats.csv --component api --dry-run")]
+pub struct ChecksImportArgs {
+    /// The export's format.
+    #[arg(value_enum)]
+    pub format: crate::import::checks::Format,
+    /// The export: range-query JSON (prometheus), the exported `git log` of
+    /// history/<slug>.yml (upptime), or a CSV file (uptimerobot, uptimekuma).
+    pub file: PathBuf,
+    /// The component of site.toml the checks belong to.
+    #[arg(long)]
+    pub component: String,
+    /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Print what would be written (counts, first and last time); write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// prometheus: keep only series with this label value, label=value (repeat for more).
+    #[arg(long, value_parser = crate::import::checks::prometheus::parse_selector)]
+    pub select: Vec<(String, String)>,
+    /// upptime: the history/<slug>.yml [default: FILE with the extension .yml, if it exists].
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// The timezone of times written without a UTC offset (IANA name). Required for such
+    /// uptimerobot exports; uptimekuma times without one are UTC unless this is given.
+    #[arg(long, value_parser = parse_tz)]
+    pub timezone: Option<chrono_tz::Tz>,
+}
+
+fn checks_import(a: ChecksImportArgs) -> ExitCode {
+    use crate::import::checks::{ChecksError, Options, run};
+    let root = site_root(a.root);
+    let opts = Options {
+        format: a.format,
+        file: a.file,
+        component: a.component,
+        root: root.clone(),
+        dry_run: a.dry_run,
+        select: a.select,
+        history: a.history,
+        timezone: a.timezone,
+    };
+    match run(&opts) {
+        Ok(mut o) => {
+            crate::diag::rebase(o.warnings.iter_mut().filter(|d| d.file.starts_with("data/")), &root);
+            report(&o.warnings);
+            let report_text = crate::diag::terminal_safe(&o.to_string()).into_owned();
+            if o.dry_run {
+                print!("{report_text}");
+            } else {
+                if o.written {
+                    println!("{}", o.path.display());
+                }
+                eprint!("{report_text}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(ChecksError::Invalid(mut d)) => {
+            let files = d
+                .iter_mut()
+                .filter(|d| d.file.starts_with("data/") || d.file == "site.toml");
+            crate::diag::rebase(files, &root);
+            report(&d);
+            eprintln!("checks import failed: nothing was written");
+            ExitCode::from(1)
+        }
+        Err(ChecksError::Io(p, e)) => {
+            eprintln!("error: cannot write {}: {e}", p.display());
+            eprintln!("checks import failed: nothing was written");
             ExitCode::from(1)
         }
     }

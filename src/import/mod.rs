@@ -4,6 +4,7 @@
 //! written, guessed, dropped and skipped. Nothing is overwritten without `--force`, and
 //! `--dry-run` writes nothing.
 
+pub mod checks;
 pub mod components;
 pub mod cstate;
 pub mod model;

@@ -1,0 +1,362 @@
+//! `statusgen checks import FORMAT FILE --component ID`: a monitoring tool's export into
+//! the site's check history, `data/checks/<id>.csv`, in statusgen's canonical format
+//! (docs/checks-import.md). One reader per format turns the export into [`row::Check`]s
+//! with every problem found; [`merge`] sorts, deduplicates and merges them into the file's
+//! rows, which are kept on a clash; the file is replaced atomically, or not at all.
+
+pub mod columns;
+pub mod existing;
+pub mod merge;
+pub mod prometheus;
+pub mod row;
+pub mod upptime;
+pub mod uptimekuma;
+pub mod uptimerobot;
+pub mod when;
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+use crate::diag::Diagnostic;
+use row::Sourced;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Prometheus range-query JSON (/api/v1/query_range) of probe_success or up.
+    Prometheus,
+    /// Upptime: the `git log` of history/<slug>.yml (and that file beside it).
+    Upptime,
+    /// UptimeRobot's CSV export of a monitor's logs or response times.
+    Uptimerobot,
+    /// Uptime Kuma's heartbeats as CSV (sqlite3 export of its heartbeat table).
+    Uptimekuma,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Prometheus => "prometheus",
+            Format::Upptime => "upptime",
+            Format::Uptimerobot => "uptimerobot",
+            Format::Uptimekuma => "uptimekuma",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub format: Format,
+    pub file: PathBuf,
+    pub component: String,
+    pub root: PathBuf,
+    pub dry_run: bool,
+    /// Prometheus: `label=value` pairs a series must carry.
+    pub select: Vec<prometheus::Selector>,
+    /// Upptime: the `history/<slug>.yml` [default: FILE's name with `.yml`, if there].
+    pub history: Option<PathBuf>,
+    /// For times written without a UTC offset.
+    pub timezone: Option<Tz>,
+}
+
+/// What a reader found in an export.
+#[derive(Debug, Default)]
+pub struct Source {
+    pub rows: Vec<Sourced>,
+    /// What was read, skipped or assumed, for the report.
+    pub notes: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why nothing was written.
+#[derive(Debug)]
+pub enum ChecksError {
+    /// Problems in site.toml, the arguments, the export or the existing file.
+    Invalid(Vec<Diagnostic>),
+    Io(PathBuf, std::io::Error),
+}
+
+/// What an import did (or, with `--dry-run`, would do).
+#[derive(Debug)]
+pub struct Outcome {
+    /// `data/checks/<id>.csv`.
+    pub rel: String,
+    pub path: PathBuf,
+    pub format: Format,
+    /// Checks read from the export (after dropping exact repeats and clashes).
+    pub read: usize,
+    /// Rows of the export repeating another row exactly.
+    pub repeated: usize,
+    /// Rows of the export at a time an earlier row of it took with other content.
+    pub clashes: Vec<(usize, usize, i64)>,
+    /// Rows the file held before.
+    pub before: usize,
+    pub added: usize,
+    pub present: usize,
+    /// Times where the file already holds a different row (kept).
+    pub kept_existing: Vec<i64>,
+    /// Rows of the file after the import.
+    pub total: usize,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    /// The first and last time of the imported rows.
+    pub imported_span: Option<(i64, i64)>,
+    pub written: bool,
+    pub dry_run: bool,
+    pub notes: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The folder of check histories, relative to the site root.
+pub const DIR: &str = "data/checks";
+
+pub fn run(opts: &Options) -> Result<Outcome, ChecksError> {
+    let config = crate::authoring::new::read_config(&opts.root).map_err(|e| match e {
+        crate::authoring::new::NewError::Invalid(d) => ChecksError::Invalid(d),
+        crate::authoring::new::NewError::Io(p, e) => ChecksError::Io(p, e),
+    })?;
+    let mut diags = Vec::new();
+    let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
+    let id = opts.component.as_str();
+    if !known.contains(&id) {
+        let help = match crate::load::reader::closest(id, &known) {
+            Some(near) => format!("did you mean \"{near}\"? components in site.toml: {}", known.join(", ")),
+            None if known.is_empty() => "site.toml declares no [[components]]".to_string(),
+            None => format!("components in site.toml: {}", known.join(", ")),
+        };
+        diags.push(
+            Diagnostic::error("--component", 0, 0, format!("unknown component \"{id}\""))
+                .with_help(help),
+        );
+    }
+    let source = read_source(opts, &mut diags);
+    let rel = format!("{DIR}/{id}.csv");
+    let path = opts.root.join(&rel);
+    let existing = if known.contains(&id) {
+        read_existing(&opts.root, id, &rel, &mut diags)
+    } else {
+        Vec::new()
+    };
+    if diags.iter().any(Diagnostic::is_error) {
+        diags.retain(Diagnostic::is_error);
+        return Err(ChecksError::Invalid(diags));
+    }
+    let Source {
+        rows,
+        notes,
+        mut warnings,
+    } = source;
+    warnings.extend(diags);
+    let deduped = merge::dedup(rows);
+    let imported_span = deduped
+        .rows
+        .first()
+        .zip(deduped.rows.last())
+        .map(|(a, b)| (a.at_ms, b.at_ms));
+    let read = deduped.rows.len();
+    let before = existing.len();
+    let merged = merge::merge(existing, deduped.rows);
+    let written = !opts.dry_run && merged.added > 0;
+    if written {
+        write_atomic(&path, &merged.rows).map_err(|e| ChecksError::Io(path.clone(), e))?;
+    }
+    Ok(Outcome {
+        rel,
+        path,
+        format: opts.format,
+        read,
+        repeated: deduped.repeated,
+        clashes: deduped.clashes,
+        before,
+        added: merged.added,
+        present: merged.present,
+        kept_existing: merged.kept_existing,
+        total: merged.rows.len(),
+        first: merged.rows.first().map(|c| c.at_ms),
+        last: merged.rows.last().map(|c| c.at_ms),
+        imported_span,
+        written,
+        dry_run: opts.dry_run,
+        notes,
+        warnings,
+    })
+}
+
+fn read_source(opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
+    let name = opts.file.display().to_string();
+    let file = match std::fs::File::open(&opts.file) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error(&name, 0, 0, format!("cannot read it: {e}")));
+            return Source::default();
+        }
+    };
+    match opts.format {
+        Format::Prometheus => prometheus::read(file, &name, &opts.select, diags),
+        Format::Uptimerobot => uptimerobot::read(file, &name, opts.timezone, diags),
+        Format::Uptimekuma => uptimekuma::read(file, &name, opts.timezone, diags),
+        Format::Upptime => read_upptime(file, opts, &name, diags),
+    }
+}
+
+fn read_upptime(
+    mut file: std::fs::File,
+    opts: &Options,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Source {
+    use std::io::Read;
+    let is_yml = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+    };
+    if is_yml(&opts.file) {
+        diags.push(
+            Diagnostic::error(name, 0, 0, "this is the history file; FILE is the exported commit log")
+                .with_help("in the Upptime repository: git log --reverse --format='%aI %s' -- history/<slug>.yml > <slug>.log, then import <slug>.log (the .yml beside it is read too)"),
+        );
+        return Source::default();
+    }
+    let mut text = String::new();
+    if let Err(e) = file.read_to_string(&mut text) {
+        diags.push(Diagnostic::error(name, 0, 0, format!("cannot read it as UTF-8 text: {e}")));
+        return Source::default();
+    }
+    let mut source = upptime::read_log(&text, name, diags);
+    let (yml, given) = match &opts.history {
+        Some(p) => (p.clone(), true),
+        None => (opts.file.with_extension("yml"), false),
+    };
+    let yml_name = yml.display().to_string();
+    match std::fs::read_to_string(&yml) {
+        Ok(t) => {
+            if let Some(h) = upptime::read_history(&t, &yml_name, diags) {
+                upptime::add_history(&mut source, &h, &yml_name, diags);
+            }
+        }
+        Err(e) if given || e.kind() != std::io::ErrorKind::NotFound => {
+            diags.push(Diagnostic::error(&yml_name, 0, 0, format!("cannot read it: {e}")));
+        }
+        Err(_) => source.notes.push(format!(
+            "no {yml_name} beside the log: only the log was read (give the history file with --history)"
+        )),
+    }
+    source
+}
+
+/// The rows of the component's existing history, if any; a `.jsonl` history of the same
+/// component is refused (both for one component is an error, and import writes CSV).
+fn read_existing(root: &Path, id: &str, rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<row::Check> {
+    use crate::load::boundary;
+    let jsonl = format!("{DIR}/{id}.jsonl");
+    if root.join(&jsonl).exists() {
+        diags.push(
+            Diagnostic::error(&jsonl, 0, 0, format!("component \"{id}\" keeps its checks as JSON Lines; import writes {rel}, and both for one component is an error"))
+                .with_help(format!("convert {jsonl} to {rel} (or move it away) and import again")),
+        );
+        return Vec::new();
+    }
+    let path = root.join(rel);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Vec::new();
+    }
+    match boundary::read(&boundary::canonical_root(root), &path) {
+        Ok(bytes) => existing::read_csv(&bytes, rel, diags),
+        Err(refusal) => {
+            diags.push(refusal.diagnostic(rel));
+            Vec::new()
+        }
+    }
+}
+
+/// Writes the rows to a hidden temporary file beside `path`, then renames it over
+/// `path`: a build never reads a half-written history.
+fn write_atomic(path: &Path, rows: &[row::Check]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.statusgen.tmp"));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        row::write_csv(&mut out, rows)?;
+        out.flush()?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+impl std::fmt::Display for Outcome {
+    /// The report: what was read, what the file gains, and what was left out.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = row::format_time;
+        writeln!(
+            f,
+            "{}: {} check(s) read{}",
+            self.format.name(),
+            self.read,
+            match self.imported_span {
+                Some((a, b)) => format!(", {} to {}", t(a), t(b)),
+                None => String::new(),
+            }
+        )?;
+        for n in &self.notes {
+            writeln!(f, "  {n}")?;
+        }
+        if self.repeated > 0 {
+            writeln!(f, "  {} row(s) repeating another row exactly: dropped", self.repeated)?;
+        }
+        if !self.clashes.is_empty() {
+            let shown: Vec<String> = self
+                .clashes
+                .iter()
+                .take(5)
+                .map(|(kept, dropped, at)| format!("line {dropped} ({}; line {kept} kept)", t(*at)))
+                .collect();
+            writeln!(
+                f,
+                "  {} row(s) at a time an earlier row already has, with other content: dropped: {}{}",
+                self.clashes.len(),
+                shown.join(", "),
+                if self.clashes.len() > 5 { ", …" } else { "" }
+            )?;
+        }
+        let verb = if self.dry_run { "would get" } else if self.written { "got" } else { "gets" };
+        writeln!(
+            f,
+            "{}: {} {} new row(s); {} already there{}",
+            self.rel,
+            verb,
+            self.added,
+            self.present,
+            if self.before == 0 { " (a new file)".to_string() } else { format!(" (of {} row(s) before)", self.before) }
+        )?;
+        if !self.kept_existing.is_empty() {
+            let shown: Vec<String> = self.kept_existing.iter().take(5).map(|at| t(*at)).collect();
+            writeln!(
+                f,
+                "  {} imported row(s) differ from the file's row at the same time: the file's row is kept ({}{})",
+                self.kept_existing.len(),
+                shown.join(", "),
+                if self.kept_existing.len() > 5 { ", …" } else { "" }
+            )?;
+        }
+        if let (Some(a), Some(b)) = (self.first, self.last) {
+            writeln!(f, "  {} row(s), {} to {}", self.total, t(a), t(b))?;
+        }
+        if self.dry_run {
+            writeln!(f, "dry run: nothing was written")?;
+        } else if !self.written {
+            writeln!(f, "nothing new: {} is unchanged", self.rel)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,210 @@
+//! Uptime Kuma's heartbeats as CSV: the `heartbeat` table of its database (kuma.db),
+//! exported with sqlite3 for one monitor. Status 1 (up) is a passed check; 0 (down) and
+//! 2 (pending: failed, being retried before Kuma calls it down) are failed checks;
+//! 3 (maintenance) is no check result and is skipped. Kuma stores times in UTC, so a
+//! time without an offset is read as UTC unless --timezone says otherwise.
+
+use chrono_tz::Tz;
+
+use super::columns::{self, Clock};
+use super::existing::Problems;
+use super::row::{Check, Sourced, parse_response_ms, status_code_in};
+use super::Source;
+use crate::diag::Diagnostic;
+
+const TIME: usize = 0;
+const STATUS: usize = 1;
+const PING: usize = 2;
+const MSG: usize = 3;
+const MONITOR: usize = 4;
+
+const ROLES: [&[&str]; 5] = [
+    &["time", "datetime", "timestamp", "date"],
+    &["status"],
+    &["ping", "responsetime", "responsetimems"],
+    &["msg", "message"],
+    &["monitorid", "monitor"],
+];
+const IGNORED: &[&str] = &[
+    "id",
+    "important",
+    "duration",
+    "downcount",
+    "endtime",
+    "retries",
+    "name",
+];
+
+pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut Vec<Diagnostic>) -> Source {
+    let mut source = Source::default();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let mut bad = Problems::new(file, diags);
+    let header = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            bad.push(1, format!("cannot read the header: {e}"), "");
+            bad.finish();
+            return source;
+        }
+    };
+    let cols = columns::find(&header, &ROLES, IGNORED);
+    let col = |k: usize| cols.index[k];
+    if col(TIME).is_none() || col(STATUS).is_none() {
+        bad.push(
+            1,
+            format!(
+                "the header ({}) lacks a time or a status column",
+                header.iter().collect::<Vec<_>>().join(", ")
+            ),
+            "export with: sqlite3 -header -csv kuma.db \"SELECT time, status, ping, msg FROM heartbeat WHERE monitor_id = N ORDER BY time\"",
+        );
+        bad.finish();
+        return source;
+    }
+    // Kuma's database holds UTC: that is the format's zone, not a guess.
+    let mut clock = Clock::new(Some(tz.unwrap_or(chrono_tz::UTC)), "");
+    let mut maintenance = 0;
+    let mut monitors: std::collections::BTreeSet<String> = Default::default();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                bad.push(line, format!("not a CSV row: {e}"), "");
+                continue;
+            }
+        };
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        if rec.iter().all(str::is_empty) {
+            continue;
+        }
+        let get = |k: usize| col(k).and_then(|i| rec.get(i)).unwrap_or("");
+        if col(MONITOR).is_some() {
+            monitors.insert(get(MONITOR).to_string());
+        }
+        let (ok, state) = match get(STATUS) {
+            "1" => (true, ""),
+            "0" => (false, ""),
+            "2" => (false, "pending"),
+            "3" => {
+                maintenance += 1;
+                continue;
+            }
+            other => {
+                bad.push(
+                    line,
+                    format!("status \"{other}\" is not 0 (down), 1 (up), 2 (pending) or 3 (maintenance)"),
+                    "",
+                );
+                continue;
+            }
+        };
+        // sqlite3 writes NULL as an empty field; some tools write it out.
+        let response_us = match get(PING) {
+            "" | "NULL" | "null" => None,
+            raw => match parse_response_ms(raw) {
+                Some(us) => Some(us),
+                None => {
+                    bad.push(line, format!("ping \"{raw}\" is not a number of milliseconds"), "");
+                    continue;
+                }
+            },
+        };
+        let Some(at_ms) = clock.instant(get(TIME), line, &mut bad) else {
+            continue;
+        };
+        let msg = get(MSG);
+        let note = match (ok, state, msg) {
+            (true, _, _) => None,
+            (false, "", "") => None,
+            (false, "", m) => Some(m.to_string()),
+            (false, s, "") => Some(s.to_string()),
+            (false, s, m) => Some(format!("{s}: {m}")),
+        };
+        source.rows.push(Sourced {
+            check: Check {
+                at_ms,
+                ok,
+                response_us,
+                // HTTP monitors write `200 - OK`; other messages hold no status.
+                status_code: msg
+                    .split_once(" - ")
+                    .and_then(|(code, _)| status_code_in(code)),
+                note: note.map(Into::into),
+            },
+            line,
+        });
+    }
+    if monitors.len() > 1 {
+        bad.push(
+            0,
+            format!(
+                "the export holds heartbeats of {} monitors ({})",
+                monitors.len(),
+                monitors.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            "export one monitor: … FROM heartbeat WHERE monitor_id = N",
+        );
+    }
+    bad.finish();
+    if !cols.unknown.is_empty() {
+        source
+            .notes
+            .push(format!("columns left out: {}", cols.unknown.join(", ")));
+    }
+    if maintenance > 0 {
+        source.notes.push(format!(
+            "skipped {maintenance} maintenance heartbeat(s) (status 3): no check result; declare maintenance windows in content/maintenance/"
+        ));
+    }
+    source.notes.extend(clock.note());
+    source
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_pings_and_messages() {
+        let mut d = Vec::new();
+        let s = read(
+            "id,important,monitor_id,status,msg,time,ping,duration,down_count\n\
+             1,1,4,1,200 - OK,2026-03-14 09:35:00.123,182,60,0\n\
+             2,1,4,0,\"timeout of 48000ms exceeded\",2026-03-14 09:36:00,,60,0\n\
+             3,0,4,2,503 - Service Unavailable,2026-03-14 09:37:00,NULL,60,0\n\
+             4,0,4,3,,2026-03-14 09:38:00,,60,0\n\
+             5,0,4,7,,2026-03-14 09:39:00,,60,0\n"
+                .as_bytes(),
+            "kuma.csv",
+            None,
+            &mut d,
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 6);
+        let c: Vec<&Check> = s.rows.iter().map(|r| &r.check).collect();
+        assert_eq!(c.len(), 3);
+        assert_eq!(super::super::row::format_time(c[0].at_ms), "2026-03-14T09:35:00.123Z");
+        assert_eq!((c[0].ok, c[0].status_code, c[0].response_us), (true, Some(200), Some(182_000)));
+        assert_eq!(c[1].note.as_deref(), Some("timeout of 48000ms exceeded"));
+        assert_eq!(c[1].status_code, None);
+        assert_eq!(c[2].note.as_deref(), Some("pending: 503 - Service Unavailable"));
+        assert!(s.notes[0].contains("1 maintenance"));
+    }
+
+    #[test]
+    fn one_monitor_only() {
+        let mut d = Vec::new();
+        read(
+            "monitor_id,status,time\n1,1,2026-03-14 09:35:00\n2,1,2026-03-14 09:35:00\n".as_bytes(),
+            "kuma.csv",
+            None,
+            &mut d,
+        );
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("2 monitors"));
+    }
+}
