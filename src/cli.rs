@@ -782,7 +782,12 @@ fn checks_import(a: ChecksImportArgs) -> ExitCode {
     };
     match run(&opts) {
         Ok(mut o) => {
-            crate::diag::rebase(o.warnings.iter_mut().filter(|d| d.file.starts_with("data/")), &root);
+            crate::diag::rebase(
+                o.warnings
+                    .iter_mut()
+                    .filter(|d| d.file.starts_with("data/")),
+                &root,
+            );
             report(&o.warnings);
             let report_text = crate::diag::terminal_safe(&o.to_string()).into_owned();
             if o.dry_run {

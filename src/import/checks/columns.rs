@@ -70,7 +70,10 @@ impl<'a> Clock<'a> {
                         self.missing_zone = true;
                         bad.push(
                             line,
-                            format!("\"{}\" has no UTC offset and no --timezone was given", raw.trim()),
+                            format!(
+                                "\"{}\" has no UTC offset and no --timezone was given",
+                                raw.trim()
+                            ),
                             self.zone_help,
                         );
                     }

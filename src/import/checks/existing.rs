@@ -79,7 +79,10 @@ pub fn read_csv(bytes: &[u8], rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<Che
             } else if ok.is_none() {
                 format!("`ok` is `{}`, not true or false", field(1))
             } else if response.is_none() {
-                format!("`response_ms` is `{}`, not a number of milliseconds", field(2))
+                format!(
+                    "`response_ms` is `{}`, not a number of milliseconds",
+                    field(2)
+                )
             } else {
                 format!("`status_code` is `{}`, not 100–599", field(3))
             };
@@ -89,7 +92,11 @@ pub fn read_csv(bytes: &[u8], rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<Che
         if let Some((prev, prev_line)) = last
             && at_ms <= prev
         {
-            let what = if at_ms == prev { "repeats" } else { "is before" };
+            let what = if at_ms == prev {
+                "repeats"
+            } else {
+                "is before"
+            };
             bad.push(
                 line,
                 format!("the time {} {what} the time of line {prev_line}", field(0)),
@@ -181,7 +188,10 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(rows.len(), 2);
-        assert_eq!(super::super::row::format_time(rows[0].at_ms), "2026-03-14T10:36:00Z");
+        assert_eq!(
+            super::super::row::format_time(rows[0].at_ms),
+            "2026-03-14T10:36:00Z"
+        );
         assert_eq!(rows[1].note.as_deref(), Some("a, b"));
     }
 

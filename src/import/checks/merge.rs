@@ -131,7 +131,12 @@ mod tests {
     fn merge_keeps_existing_rows_and_counts() {
         let m = merge(
             vec![check(10, true), check(20, true), check(40, true)],
-            vec![check(5, false), check(20, true), check(30, true), check(40, false)],
+            vec![
+                check(5, false),
+                check(20, true),
+                check(30, true),
+                check(40, false),
+            ],
         );
         let times: Vec<i64> = m.rows.iter().map(|c| c.at_ms).collect();
         assert_eq!(times, vec![5, 10, 20, 30, 40]);

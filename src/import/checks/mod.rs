@@ -120,7 +120,10 @@ pub fn run(opts: &Options) -> Result<Outcome, ChecksError> {
     let id = opts.component.as_str();
     if !known.contains(&id) {
         let help = match crate::load::reader::closest(id, &known) {
-            Some(near) => format!("did you mean \"{near}\"? components in site.toml: {}", known.join(", ")),
+            Some(near) => format!(
+                "did you mean \"{near}\"? components in site.toml: {}",
+                known.join(", ")
+            ),
             None if known.is_empty() => "site.toml declares no [[components]]".to_string(),
             None => format!("components in site.toml: {}", known.join(", ")),
         };
@@ -187,7 +190,12 @@ fn read_source(opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
     let file = match std::fs::File::open(&opts.file) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(Diagnostic::error(&name, 0, 0, format!("cannot read it: {e}")));
+            diags.push(Diagnostic::error(
+                &name,
+                0,
+                0,
+                format!("cannot read it: {e}"),
+            ));
             return Source::default();
         }
     };
@@ -219,7 +227,12 @@ fn read_upptime(
     }
     let mut text = String::new();
     if let Err(e) = file.read_to_string(&mut text) {
-        diags.push(Diagnostic::error(name, 0, 0, format!("cannot read it as UTF-8 text: {e}")));
+        diags.push(Diagnostic::error(
+            name,
+            0,
+            0,
+            format!("cannot read it as UTF-8 text: {e}"),
+        ));
         return Source::default();
     }
     let mut source = upptime::read_log(&text, name, diags);
@@ -312,7 +325,11 @@ impl std::fmt::Display for Outcome {
             writeln!(f, "  {n}")?;
         }
         if self.repeated > 0 {
-            writeln!(f, "  {} row(s) repeating another row exactly: dropped", self.repeated)?;
+            writeln!(
+                f,
+                "  {} row(s) repeating another row exactly: dropped",
+                self.repeated
+            )?;
         }
         if !self.clashes.is_empty() {
             let shown: Vec<String> = self
@@ -329,15 +346,20 @@ impl std::fmt::Display for Outcome {
                 if self.clashes.len() > 5 { ", …" } else { "" }
             )?;
         }
-        let verb = if self.dry_run { "would get" } else if self.written { "got" } else { "gets" };
+        let was = if self.before == 0 {
+            " (a new file)".to_string()
+        } else {
+            format!(" (it held {} row(s))", self.before)
+        };
+        if self.dry_run {
+            write!(f, "{} would get", self.rel)?;
+        } else {
+            write!(f, "{}:", self.rel)?;
+        }
         writeln!(
             f,
-            "{}: {} {} new row(s); {} already there{}",
-            self.rel,
-            verb,
-            self.added,
-            self.present,
-            if self.before == 0 { " (a new file)".to_string() } else { format!(" (of {} row(s) before)", self.before) }
+            " {} new row(s), {} already there{was}",
+            self.added, self.present
         )?;
         if !self.kept_existing.is_empty() {
             let shown: Vec<String> = self.kept_existing.iter().take(5).map(|at| t(*at)).collect();
@@ -346,7 +368,11 @@ impl std::fmt::Display for Outcome {
                 "  {} imported row(s) differ from the file's row at the same time: the file's row is kept ({}{})",
                 self.kept_existing.len(),
                 shown.join(", "),
-                if self.kept_existing.len() > 5 { ", …" } else { "" }
+                if self.kept_existing.len() > 5 {
+                    ", …"
+                } else {
+                    ""
+                }
             )?;
         }
         if let (Some(a), Some(b)) = (self.first, self.last) {

@@ -8,9 +8,9 @@ use std::io::Read;
 
 use serde::Deserialize;
 
+use super::Source;
 use super::existing::Problems;
 use super::row::{Check, Sourced, response_from_ms};
-use super::Source;
 use crate::diag::Diagnostic;
 
 #[derive(Deserialize)]
@@ -52,7 +52,9 @@ pub type Selector = (String, String);
 pub fn parse_selector(s: &str) -> Result<Selector, String> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
-        _ => Err(format!("\"{s}\" is not label=value (e.g. instance=https://api.example.com)")),
+        _ => Err(format!(
+            "\"{s}\" is not label=value (e.g. instance=https://api.example.com)"
+        )),
     }
 }
 
@@ -155,8 +157,16 @@ pub fn read(
                     0,
                     format!(
                         "data.result: no probe_success or up series{} (series: {})",
-                        if select.is_empty() { "" } else { " matches --select" },
-                        if found.is_empty() { "none".to_string() } else { found.join(", ") }
+                        if select.is_empty() {
+                            ""
+                        } else {
+                            " matches --select"
+                        },
+                        if found.is_empty() {
+                            "none".to_string()
+                        } else {
+                            found.join(", ")
+                        }
                     ),
                 )
                 .with_help("query probe_success{…} (blackbox exporter) or up{…}"),
@@ -214,13 +224,21 @@ pub fn read(
                     ),
                 }
             } else {
-                match v.trim().parse::<f64>().ok().and_then(|s| response_from_ms(s * 1000.0)) {
+                match v
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|s| response_from_ms(s * 1000.0))
+                {
                     Some(us) => {
                         duration_at.insert(at, us);
                     }
                     None => bad.push(
                         0,
-                        format!("{}: {DURATION} \"{v}\" is not a duration in seconds", path(*i, j)),
+                        format!(
+                            "{}: {DURATION} \"{v}\" is not a duration in seconds",
+                            path(*i, j)
+                        ),
                         "expected a non-negative number",
                     ),
                 }
@@ -230,7 +248,11 @@ pub fn read(
     source.rows.reserve(series.values.len());
     for (j, (ts, v)) in series.values.iter().enumerate() {
         let Some(at_ms) = ms(*ts) else {
-            bad.push(0, format!("{}: {ts} is not a Unix time", path(index, j)), "");
+            bad.push(
+                0,
+                format!("{}: {ts} is not a Unix time", path(index, j)),
+                "",
+            );
             continue;
         };
         let ok = match v.trim() {
@@ -239,7 +261,10 @@ pub fn read(
             other => {
                 bad.push(
                     0,
-                    format!("{}: \"{other}\" is neither \"1\" (passed) nor \"0\" (failed)", path(index, j)),
+                    format!(
+                        "{}: \"{other}\" is neither \"1\" (passed) nor \"0\" (failed)",
+                        path(index, j)
+                    ),
                     "query the raw probe_success or up series, not an average or a rate",
                 );
                 continue;
@@ -285,7 +310,9 @@ fn select_help<'a>(metrics: impl Iterator<Item = &'a BTreeMap<String, String>>) 
             .all(|m| m.get(k.as_str()).is_none_or(|x| x != *v))
     });
     match telling {
-        Some((k, v)) => format!("pick one with --select {k}={v} (repeat --select to match more labels)"),
+        Some((k, v)) => {
+            format!("pick one with --select {k}={v} (repeat --select to match more labels)")
+        }
         None => "pick one with --select label=value (repeat it to match more labels)".into(),
     }
 }
@@ -313,7 +340,10 @@ mod tests {
         assert!(s.rows.is_empty());
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("2 check series"), "{}", d[0].message);
-        assert!(d[0].message.contains(r#"{__name__="probe_success",instance="a"}"#));
+        assert!(
+            d[0].message
+                .contains(r#"{__name__="probe_success",instance="a"}"#)
+        );
         assert_eq!(
             d[0].help.as_deref(),
             Some("pick one with --select instance=a (repeat --select to match more labels)")
@@ -350,7 +380,10 @@ mod tests {
 
     #[test]
     fn wrong_shapes() {
-        let (_, d) = run(r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#, &[]);
+        let (_, d) = run(
+            r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#,
+            &[],
+        );
         assert!(d[0].message.contains("not \"matrix\""));
         let (_, d) = run("{\"status\":\"success\",\n\"data\":{\"result\":3}}", &[]);
         assert_eq!(d[0].line, 2);

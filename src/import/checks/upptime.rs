@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::Source;
 use super::existing::Problems;
 use super::row::{Check, Sourced, parse_status_code};
-use super::Source;
 use crate::diag::Diagnostic;
 
 /// What a status line says.
@@ -88,9 +88,7 @@ pub fn read_log(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Source {
         if raw.is_empty() {
             continue;
         }
-        let (time, subject) = raw
-            .split_once(char::is_whitespace)
-            .unwrap_or((raw, ""));
+        let (time, subject) = raw.split_once(char::is_whitespace).unwrap_or((raw, ""));
         let Ok(at) = chrono::DateTime::parse_from_rfc3339(time) else {
             bad.push(
                 line,
@@ -132,9 +130,15 @@ pub fn read_log(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Source {
                 file,
                 0,
                 0,
-                format!("the status lines name {} sites: {}", sites.len(), named.join(", ")),
+                format!(
+                    "the status lines name {} sites: {}",
+                    sites.len(),
+                    named.join(", ")
+                ),
             )
-            .with_help("if the log mixes sites, export it with `-- history/<slug>.yml` for one site"),
+            .with_help(
+                "if the log mixes sites, export it with `-- history/<slug>.yml` for one site",
+            ),
         );
     }
     source
@@ -174,7 +178,9 @@ pub fn read_history(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Opti
             let line = e.location().map(|l| l.line()).unwrap_or(0);
             diags.push(
                 Diagnostic::error(file, line, 0, format!("not an Upptime history file: {e}"))
-                    .with_help("history/<slug>.yml holds url, status, code, responseTime and lastUpdated"),
+                    .with_help(
+                        "history/<slug>.yml holds url, status, code, responseTime and lastUpdated",
+                    ),
             );
             None
         }
@@ -194,7 +200,10 @@ pub fn add_history(
             file,
             0,
             0,
-            format!("lastUpdated: \"{}\" is not an RFC 3339 time", history.last_updated),
+            format!(
+                "lastUpdated: \"{}\" is not an RFC 3339 time",
+                history.last_updated
+            ),
         ));
         return;
     };
@@ -236,9 +245,10 @@ pub fn add_history(
             .push(format!("{file}: its state is the log's newest line"));
     } else if newest.is_none_or(|n| n.at_ms < c.at_ms) {
         source.rows.push(Sourced { check: c, line: 0 });
-        source
-            .notes
-            .push(format!("{file}: its state (lastUpdated {}) added as the newest check", history.last_updated.trim()));
+        source.notes.push(format!(
+            "{file}: its state (lastUpdated {}) added as the newest check",
+            history.last_updated.trim()
+        ));
     } else {
         source.notes.push(format!(
             "{file}: lastUpdated {} is older than the log's newest line; not added",
@@ -273,10 +283,16 @@ mod tests {
         );
         let d = status_line("🟨 Docs is degraded (200 in 7012 ms) [skip ci] [upptime]").unwrap();
         assert_eq!((d.status, d.response_ms), ("degraded", Some(7012)));
-        assert_eq!(status_line(":card_file_box: Update status summary [skip ci] [upptime]"), None);
+        assert_eq!(
+            status_line(":card_file_box: Update status summary [skip ci] [upptime]"),
+            None
+        );
         assert_eq!(status_line("Upstream is upgraded"), None);
         let custom = status_line("API is down").unwrap();
-        assert_eq!((custom.site, custom.status, custom.code), ("API", "down", None));
+        assert_eq!(
+            (custom.site, custom.status, custom.code),
+            ("API", "down", None)
+        );
     }
 
     #[test]

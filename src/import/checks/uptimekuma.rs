@@ -6,10 +6,10 @@
 
 use chrono_tz::Tz;
 
+use super::Source;
 use super::columns::{self, Clock};
 use super::existing::Problems;
 use super::row::{Check, Sourced, parse_response_ms, status_code_in};
-use super::Source;
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -35,7 +35,12 @@ const IGNORED: &[&str] = &[
     "name",
 ];
 
-pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut Vec<Diagnostic>) -> Source {
+pub fn read(
+    input: impl std::io::Read,
+    file: &str,
+    tz: Option<Tz>,
+    diags: &mut Vec<Diagnostic>,
+) -> Source {
     let mut source = Source::default();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -96,7 +101,9 @@ pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut V
             other => {
                 bad.push(
                     line,
-                    format!("status \"{other}\" is not 0 (down), 1 (up), 2 (pending) or 3 (maintenance)"),
+                    format!(
+                        "status \"{other}\" is not 0 (down), 1 (up), 2 (pending) or 3 (maintenance)"
+                    ),
                     "",
                 );
                 continue;
@@ -108,7 +115,11 @@ pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut V
             raw => match parse_response_ms(raw) {
                 Some(us) => Some(us),
                 None => {
-                    bad.push(line, format!("ping \"{raw}\" is not a number of milliseconds"), "");
+                    bad.push(
+                        line,
+                        format!("ping \"{raw}\" is not a number of milliseconds"),
+                        "",
+                    );
                     continue;
                 }
             },
@@ -187,11 +198,20 @@ mod tests {
         assert_eq!(d[0].line, 6);
         let c: Vec<&Check> = s.rows.iter().map(|r| &r.check).collect();
         assert_eq!(c.len(), 3);
-        assert_eq!(super::super::row::format_time(c[0].at_ms), "2026-03-14T09:35:00.123Z");
-        assert_eq!((c[0].ok, c[0].status_code, c[0].response_us), (true, Some(200), Some(182_000)));
+        assert_eq!(
+            super::super::row::format_time(c[0].at_ms),
+            "2026-03-14T09:35:00.123Z"
+        );
+        assert_eq!(
+            (c[0].ok, c[0].status_code, c[0].response_us),
+            (true, Some(200), Some(182_000))
+        );
         assert_eq!(c[1].note.as_deref(), Some("timeout of 48000ms exceeded"));
         assert_eq!(c[1].status_code, None);
-        assert_eq!(c[2].note.as_deref(), Some("pending: 503 - Service Unavailable"));
+        assert_eq!(
+            c[2].note.as_deref(),
+            Some("pending: 503 - Service Unavailable")
+        );
         assert!(s.notes[0].contains("1 maintenance"));
     }
 

@@ -4,10 +4,10 @@
 
 use chrono_tz::Tz;
 
+use super::Source;
 use super::columns::{self, Clock};
 use super::existing::Problems;
 use super::row::{Check, Sourced, parse_response_ms, status_code_in};
-use super::Source;
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -16,7 +16,14 @@ const REASON: usize = 2;
 const RESPONSE: usize = 3;
 
 const ROLES: [&[&str]; 4] = [
-    &["datetime", "date", "time", "timestamp", "dateandtime", "datetimeutc"],
+    &[
+        "datetime",
+        "date",
+        "time",
+        "timestamp",
+        "dateandtime",
+        "datetimeutc",
+    ],
     &["event", "type", "status", "eventtype"],
     &["reason", "details", "reasondetails", "message"],
     &[
@@ -44,7 +51,12 @@ const IGNORED: &[&str] = &[
     "id",
 ];
 
-pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut Vec<Diagnostic>) -> Source {
+pub fn read(
+    input: impl std::io::Read,
+    file: &str,
+    tz: Option<Tz>,
+    diags: &mut Vec<Diagnostic>,
+) -> Source {
     let mut source = Source::default();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -138,9 +150,9 @@ pub fn read(input: impl std::io::Read, file: &str, tz: Option<Tz>, diags: &mut V
             .push(format!("columns left out: {}", cols.unknown.join(", ")));
     }
     for (event, n) in skipped {
-        source
-            .notes
-            .push(format!("skipped {n} \"{event}\" event(s): not a check result"));
+        source.notes.push(format!(
+            "skipped {n} \"{event}\" event(s): not a check result"
+        ));
     }
     source.notes.extend(clock.note());
     source
@@ -167,10 +179,16 @@ mod tests {
         assert_eq!(s.rows.len(), 2);
         assert!(!s.rows[0].check.ok);
         assert_eq!(s.rows[0].check.status_code, Some(503));
-        assert_eq!(super::super::row::format_time(s.rows[0].check.at_ms), "2026-03-14T09:36:00Z");
+        assert_eq!(
+            super::super::row::format_time(s.rows[0].check.at_ms),
+            "2026-03-14T09:36:00Z"
+        );
         assert_eq!(s.rows[1].check.status_code, Some(200));
         assert_eq!(s.rows[1].check.note, None);
-        assert_eq!(s.notes, vec!["skipped 1 \"paused\" event(s): not a check result".to_string()]);
+        assert_eq!(
+            s.notes,
+            vec!["skipped 1 \"paused\" event(s): not a check result".to_string()]
+        );
     }
 
     #[test]

@@ -49,9 +49,7 @@ fn naive_prefix(s: &str) -> Option<(NaiveDateTime, &str)> {
         let (y, r) = number(r.strip_prefix('/')?, 4, 4)?;
         (NaiveDate::from_ymd_opt(y as i32, m, d)?, r)
     };
-    let rest = rest
-        .strip_prefix(['T', 't', ' '])?
-        .trim_start_matches(' ');
+    let rest = rest.strip_prefix(['T', 't', ' '])?.trim_start_matches(' ');
     let (h, r) = number(rest, 1, 2)?;
     let (mi, r) = number(r.strip_prefix(':')?, 2, 2)?;
     let (sec, r) = match r.strip_prefix(':') {
@@ -92,7 +90,10 @@ fn number(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
 
 /// `Z`, `UTC`, `GMT`, `+01:00`, `+0100`, `+01`: seconds east of UTC.
 fn offset(s: &str) -> Option<i32> {
-    if ["z", "utc", "gmt"].iter().any(|z| s.eq_ignore_ascii_case(z)) {
+    if ["z", "utc", "gmt"]
+        .iter()
+        .any(|z| s.eq_ignore_ascii_case(z))
+    {
         return Some(0);
     }
     let s = s
