@@ -57,6 +57,14 @@ pub struct Merged {
 /// Merges two time-ordered lists with one row per instant; on a shared time the
 /// existing row wins.
 pub fn merge(existing: Vec<Check>, imported: Vec<Check>) -> Merged {
+    if existing.is_empty() {
+        // A first import: the rows as they are, without a second copy of a large history.
+        return Merged {
+            added: imported.len(),
+            rows: imported,
+            ..Merged::default()
+        };
+    }
     let mut out = Merged {
         rows: Vec::with_capacity(existing.len() + imported.len()),
         ..Merged::default()

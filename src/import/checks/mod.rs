@@ -208,12 +208,11 @@ fn read_source(opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
 }
 
 fn read_upptime(
-    mut file: std::fs::File,
+    file: std::fs::File,
     opts: &Options,
     name: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Source {
-    use std::io::Read;
     let is_yml = |p: &Path| {
         p.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
@@ -225,17 +224,7 @@ fn read_upptime(
         );
         return Source::default();
     }
-    let mut text = String::new();
-    if let Err(e) = file.read_to_string(&mut text) {
-        diags.push(Diagnostic::error(
-            name,
-            0,
-            0,
-            format!("cannot read it as UTF-8 text: {e}"),
-        ));
-        return Source::default();
-    }
-    let mut source = upptime::read_log(&text, name, diags);
+    let mut source = upptime::read_log(std::io::BufReader::new(file), name, diags);
     let (yml, given) = match &opts.history {
         Some(p) => (p.clone(), true),
         None => (opts.file.with_extension("yml"), false),

@@ -3,7 +3,7 @@
 //! `probe_http_status_code` and `probe_duration_seconds` series with the same labels fill
 //! the status code and response time of the checks at the same timestamps.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde::Deserialize;
@@ -33,7 +33,79 @@ struct Data {
 struct Series {
     metric: BTreeMap<String, String>,
     #[serde(default)]
-    values: Vec<(f64, String)>,
+    values: Vec<Sample>,
+}
+
+/// One `[<unix time>, "<value>"]` pair, read without keeping the value's string when it
+/// is a number: a year of one-minute samples stays small.
+struct Sample {
+    ts: f64,
+    value: Value,
+}
+
+enum Value {
+    Num(f64),
+    /// Not a number: kept for the message.
+    Text(Box<str>),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Num(n) => write!(f, "{n}"),
+            Value::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sample value as a string, such as \"1\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+                Ok(match v.trim().parse::<f64>() {
+                    Ok(n) => Value::Num(n),
+                    Err(_) => Value::Text(v.into()),
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Sample {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sample, D::Error> {
+        let (ts, value) = <(f64, Value)>::deserialize(d)?;
+        Ok(Sample { ts, value })
+    }
+}
+
+/// The sample of a time-ordered series at `at_ms`.
+fn sample_at(series: &[Sample], at_ms: i64) -> Option<&Value> {
+    let i = series
+        .binary_search_by_key(&at_ms, |s| ms(s.ts).unwrap_or(i64::MIN))
+        .ok()?;
+    Some(&series[i].value)
+}
+
+fn status_code(v: &Value) -> Result<Option<u16>, ()> {
+    match v {
+        // 0: no HTTP answer (a timeout, a refused connection).
+        Value::Num(c) if *c == 0.0 => Ok(None),
+        Value::Num(c) if (100.0..=599.0).contains(c) && c.fract() == 0.0 => Ok(Some(*c as u16)),
+        _ => Err(()),
+    }
+}
+
+fn duration(v: &Value) -> Option<u64> {
+    match v {
+        Value::Num(s) => response_from_ms(s * 1000.0),
+        Value::Text(_) => None,
+    }
 }
 
 fn name(s: &Series) -> Option<&str> {
@@ -86,7 +158,7 @@ pub fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Source {
     let mut source = Source::default();
-    let response: Response = match serde_json::from_reader(std::io::BufReader::new(input)) {
+    let mut response: Response = match serde_json::from_reader(std::io::BufReader::new(input)) {
         Ok(r) => r,
         Err(e) => {
             diags.push(
@@ -116,7 +188,7 @@ pub fn read(
         ));
         return source;
     }
-    let Some(data) = response.data else {
+    let Some(data) = response.data.as_mut() else {
         diags.push(Diagnostic::error(file, 0, 0, "data: missing"));
         return source;
     };
@@ -132,6 +204,14 @@ pub fn read(
         );
         return source;
     }
+    // Searched by time below: Prometheus returns samples in time order, a hand-made
+    // file may not.
+    for s in data.result.iter_mut() {
+        if !s.values.is_sorted_by(|a, b| a.ts <= b.ts) {
+            s.values.sort_by(|a, b| a.ts.total_cmp(&b.ts));
+        }
+    }
+    let data = &*data;
     let chosen: Vec<(usize, &Series)> = data
         .result
         .iter()
@@ -192,10 +272,9 @@ pub fn read(
         }
     };
     let me = identity(&series.metric);
-    let mut status_at: HashMap<i64, u16> = HashMap::new();
-    let mut duration_at: HashMap<i64, u64> = HashMap::new();
     let path = |i: usize, j: usize| format!("data.result[{i}].values[{j}]");
     let mut bad = Problems::new(file, diags);
+    let (mut statuses, mut durations): (&[Sample], &[Sample]) = (&[], &[]);
     for (i, s) in &chosen {
         let detail = match name(s) {
             Some(STATUS) => STATUS,
@@ -205,60 +284,56 @@ pub fn read(
         if identity(&s.metric) != me {
             continue;
         }
-        for (j, (ts, v)) in s.values.iter().enumerate() {
-            let Some(at) = ms(*ts) else {
-                bad.push(0, format!("{}: {ts} is not a Unix time", path(*i, j)), "");
-                continue;
-            };
-            if detail == STATUS {
-                match v.trim().parse::<f64>() {
-                    // 0: no HTTP answer (a timeout, a refused connection).
-                    Ok(c) if c == 0.0 => {}
-                    Ok(c) if (100.0..=599.0).contains(&c) && c.fract() == 0.0 => {
-                        status_at.insert(at, c as u16);
-                    }
-                    _ => bad.push(
-                        0,
-                        format!("{}: {STATUS} \"{v}\" is not an HTTP status", path(*i, j)),
-                        "expected 0 or 100–599",
+        // Every bad value is reported, whether or not a check shares its time.
+        for (j, sample) in s.values.iter().enumerate() {
+            if ms(sample.ts).is_none() {
+                bad.push(
+                    0,
+                    format!("{}: {} is not a Unix time", path(*i, j), sample.ts),
+                    "",
+                );
+            } else if detail == STATUS && status_code(&sample.value).is_err() {
+                bad.push(
+                    0,
+                    format!(
+                        "{}: {STATUS} \"{}\" is not an HTTP status",
+                        path(*i, j),
+                        sample.value
                     ),
-                }
-            } else {
-                match v
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|s| response_from_ms(s * 1000.0))
-                {
-                    Some(us) => {
-                        duration_at.insert(at, us);
-                    }
-                    None => bad.push(
-                        0,
-                        format!(
-                            "{}: {DURATION} \"{v}\" is not a duration in seconds",
-                            path(*i, j)
-                        ),
-                        "expected a non-negative number",
+                    "expected 0 or 100–599",
+                );
+            } else if detail == DURATION && duration(&sample.value).is_none() {
+                bad.push(
+                    0,
+                    format!(
+                        "{}: {DURATION} \"{}\" is not a duration in seconds",
+                        path(*i, j),
+                        sample.value
                     ),
-                }
+                    "expected a non-negative number",
+                );
             }
+        }
+        if detail == STATUS {
+            statuses = &s.values;
+        } else {
+            durations = &s.values;
         }
     }
     source.rows.reserve(series.values.len());
-    for (j, (ts, v)) in series.values.iter().enumerate() {
-        let Some(at_ms) = ms(*ts) else {
+    for (j, sample) in series.values.iter().enumerate() {
+        let Some(at_ms) = ms(sample.ts) else {
             bad.push(
                 0,
-                format!("{}: {ts} is not a Unix time", path(index, j)),
+                format!("{}: {} is not a Unix time", path(index, j), sample.ts),
                 "",
             );
             continue;
         };
-        let ok = match v.trim() {
-            "1" => true,
-            "0" => false,
-            other => {
+        let ok = match sample.value {
+            Value::Num(n) if n == 1.0 => true,
+            Value::Num(n) if n == 0.0 => false,
+            ref other => {
                 bad.push(
                     0,
                     format!(
@@ -274,8 +349,8 @@ pub fn read(
             check: Check {
                 at_ms,
                 ok,
-                response_us: duration_at.get(&at_ms).copied(),
-                status_code: status_at.get(&at_ms).copied(),
+                response_us: sample_at(durations, at_ms).and_then(duration),
+                status_code: sample_at(statuses, at_ms).and_then(|v| status_code(v).ok().flatten()),
                 note: None,
             },
             // The position in the series: JSON has no useful line for a value.

@@ -77,13 +77,24 @@ fn check(at_ms: i64, line: &StatusLine) -> Check {
 
 /// Reads the exported log. Lines whose subject is no status line (a manual commit
 /// touching the file) are skipped and counted in the notes.
-pub fn read_log(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Source {
+pub fn read_log(input: impl std::io::BufRead, file: &str, diags: &mut Vec<Diagnostic>) -> Source {
     let mut source = Source::default();
     let mut skipped: Vec<usize> = Vec::new();
-    let mut sites: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut sites: BTreeMap<String, usize> = BTreeMap::new();
     let mut bad = Problems::new(file, diags);
-    for (n, raw) in text.lines().enumerate() {
+    for (n, raw) in input.lines().enumerate() {
         let line = n + 1;
+        let raw = match raw {
+            Ok(r) => r,
+            Err(e) => {
+                bad.push(
+                    line,
+                    format!("cannot read the line: {e}"),
+                    "the log must be UTF-8 text",
+                );
+                continue;
+            }
+        };
         let raw = raw.trim_start_matches('\u{feff}').trim();
         if raw.is_empty() {
             continue;
@@ -99,7 +110,13 @@ pub fn read_log(text: &str, file: &str, diags: &mut Vec<Diagnostic>) -> Source {
         };
         match status_line(subject.trim()) {
             Some(s) => {
-                *sites.entry(s.site).or_default() += 1;
+                // One site's name, counted without copying it for every line.
+                match sites.get_mut(s.site) {
+                    Some(n) => *n += 1,
+                    None => {
+                        sites.insert(s.site.to_string(), 1);
+                    }
+                }
                 source.rows.push(Sourced {
                     check: check(at.timestamp_millis(), &s),
                     line,
@@ -303,7 +320,8 @@ mod tests {
              \n\
              2026-03-14T11:06:10+01:00 🟩 API is up (200 in 182 ms) [skip ci] [upptime]\n\
              2026-03-14T12:00:00+01:00 Rename site\n\
-             yesterday 🟩 API is up (200 in 182 ms)\n",
+             yesterday 🟩 API is up (200 in 182 ms)\n"
+                .as_bytes(),
             "api.log",
             &mut d,
         );
@@ -326,14 +344,16 @@ mod tests {
         )
         .unwrap();
         let mut s = read_log(
-            "2026-03-14T11:06:10+01:00 🟩 API is up (200 in 182 ms) [skip ci] [upptime]\n",
+            "2026-03-14T11:06:10+01:00 🟩 API is up (200 in 182 ms) [skip ci] [upptime]\n"
+                .as_bytes(),
             "api.log",
             &mut d,
         );
         add_history(&mut s, &h, "api.yml", &mut d);
         assert_eq!(s.rows.len(), 1, "the newest commit is that state");
         let mut s = read_log(
-            "2026-03-13T11:06:10+01:00 🟩 API is up (200 in 90 ms) [skip ci] [upptime]\n",
+            "2026-03-13T11:06:10+01:00 🟩 API is up (200 in 90 ms) [skip ci] [upptime]\n"
+                .as_bytes(),
             "api.log",
             &mut d,
         );
