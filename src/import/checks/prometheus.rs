@@ -331,8 +331,8 @@ pub fn read(
             continue;
         };
         let ok = match sample.value {
-            Value::Num(n) if n == 1.0 => true,
-            Value::Num(n) if n == 0.0 => false,
+            Value::Num(1.0) => true,
+            Value::Num(0.0) => false,
             ref other => {
                 bad.push(
                     0,

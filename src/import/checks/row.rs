@@ -58,7 +58,7 @@ pub fn parse_response_ms(raw: &str) -> Option<u64> {
 
 /// A finite, non-negative number of milliseconds as microseconds, rounded.
 pub fn response_from_ms(ms: f64) -> Option<u64> {
-    if !ms.is_finite() || ms < 0.0 || ms > 1e12 {
+    if !(0.0..=1e12).contains(&ms) {
         return None;
     }
     Some((ms * 1000.0).round() as u64)

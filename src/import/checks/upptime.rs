@@ -249,9 +249,10 @@ pub fn add_history(
     };
     let c = check(at.timestamp_millis(), &line);
     let newest = source.rows.iter().map(|r| &r.check).max_by_key(|c| c.at_ms);
+    // The commit follows the write by seconds; git's time has no fraction, so it may
+    // read up to a second before `lastUpdated`.
     let same = newest.is_some_and(|n| {
-        n.at_ms >= c.at_ms
-            && n.at_ms - c.at_ms <= 120_000
+        (-1000..=120_000).contains(&(n.at_ms - c.at_ms))
             && n.ok == c.ok
             && n.status_code == c.status_code
             && n.response_us == c.response_us
@@ -260,7 +261,7 @@ pub fn add_history(
         source
             .notes
             .push(format!("{file}: its state is the log's newest line"));
-    } else if newest.is_none_or(|n| n.at_ms < c.at_ms) {
+    } else if newest.is_none_or(|n| n.at_ms + 1000 <= c.at_ms) {
         source.rows.push(Sourced { check: c, line: 0 });
         source.notes.push(format!(
             "{file}: its state (lastUpdated {}) added as the newest check",
@@ -351,6 +352,14 @@ mod tests {
         );
         add_history(&mut s, &h, "api.yml", &mut d);
         assert_eq!(s.rows.len(), 1, "the newest commit is that state");
+        // Committed in the same second: git's time reads before lastUpdated's fraction.
+        let mut s = read_log(
+            "2026-03-14T10:06:08Z 🟩 API is up (200 in 182 ms) [skip ci] [upptime]\n".as_bytes(),
+            "api.log",
+            &mut d,
+        );
+        add_history(&mut s, &h, "api.yml", &mut d);
+        assert_eq!(s.rows.len(), 1, "the same second is the same check");
         let mut s = read_log(
             "2026-03-13T11:06:10+01:00 🟩 API is up (200 in 90 ms) [skip ci] [upptime]\n"
                 .as_bytes(),
