@@ -2,7 +2,7 @@
 //! already holds is kept; an imported row at a time already present with other content
 //! is counted and reported, never silently replacing it.
 
-use super::row::{Check, Sourced};
+use super::row::Check;
 
 /// The source's own rows in time order, one per instant.
 #[derive(Debug, Default)]
@@ -16,29 +16,35 @@ pub struct Deduped {
 }
 
 /// Sorts the source's rows by time (keeping the source's order among equal times) and
-/// keeps the first row of each instant.
-pub fn dedup(mut rows: Vec<Sourced>) -> Deduped {
-    rows.sort_by_key(|r| r.check.at_ms);
-    let mut out = Deduped {
-        rows: Vec::with_capacity(rows.len()),
-        ..Deduped::default()
-    };
+/// keeps the first row of each instant. `lines[i]` is the source line of `rows[i]`.
+/// Exports are nearly always in time order already: then nothing is copied, and the
+/// deduplication works in place, so a year of checks is held once.
+pub fn dedup(mut rows: Vec<Check>, mut lines: Vec<u32>) -> Deduped {
+    if !rows.is_sorted_by_key(|c| c.at_ms) {
+        let mut pairs: Vec<(Check, u32)> = rows.into_iter().zip(lines).collect();
+        pairs.sort_by_key(|(c, _)| c.at_ms);
+        (rows, lines) = pairs.into_iter().unzip();
+    }
+    let mut out = Deduped::default();
+    let mut kept = 0;
     let mut kept_line = 0;
-    for r in rows {
-        match out.rows.last() {
-            Some(last) if last.at_ms == r.check.at_ms => {
-                if *last == r.check {
-                    out.repeated += 1;
-                } else {
-                    out.clashes.push((kept_line, r.line, r.check.at_ms));
-                }
+    for i in 0..rows.len() {
+        if kept > 0 && rows[kept - 1].at_ms == rows[i].at_ms {
+            if rows[kept - 1] == rows[i] {
+                out.repeated += 1;
+            } else {
+                out.clashes
+                    .push((kept_line, lines[i] as usize, rows[i].at_ms));
             }
-            _ => {
-                kept_line = r.line;
-                out.rows.push(r.check);
-            }
+        } else {
+            // Rows between `kept` and `i` were dropped: the next kept row moves down.
+            rows.swap(kept, i);
+            kept_line = lines[i] as usize;
+            kept += 1;
         }
     }
+    rows.truncate(kept);
+    out.rows = rows;
     out
 }
 
@@ -111,28 +117,45 @@ mod tests {
         }
     }
 
-    fn sourced(at_ms: i64, ok: bool, line: usize) -> Sourced {
-        Sourced {
-            check: check(at_ms, ok),
-            line,
-        }
-    }
-
     #[test]
     fn dedup_sorts_and_keeps_the_first_of_an_instant() {
-        let d = dedup(vec![
-            sourced(30, true, 2),
-            sourced(10, true, 3),
-            sourced(20, false, 4),
-            sourced(10, true, 5),
-            sourced(20, true, 6),
-        ]);
+        let d = dedup(
+            vec![
+                check(30, true),
+                check(10, true),
+                check(20, false),
+                check(10, true),
+                check(20, true),
+            ],
+            vec![2, 3, 4, 5, 6],
+        );
         assert_eq!(
             d.rows,
             vec![check(10, true), check(20, false), check(30, true)]
         );
         assert_eq!(d.repeated, 1);
         assert_eq!(d.clashes, vec![(4, 6, 20)]);
+    }
+
+    #[test]
+    fn dedup_in_order_works_in_place() {
+        let d = dedup(
+            vec![
+                check(10, true),
+                check(10, true),
+                check(20, true),
+                check(20, false),
+                check(20, true),
+                check(30, false),
+            ],
+            vec![1, 2, 3, 4, 5, 6],
+        );
+        assert_eq!(
+            d.rows,
+            vec![check(10, true), check(20, true), check(30, false)]
+        );
+        assert_eq!(d.repeated, 2);
+        assert_eq!(d.clashes, vec![(3, 4, 20)]);
     }
 
     #[test]

@@ -19,7 +19,6 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 
 use crate::diag::Diagnostic;
-use row::Sourced;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -62,10 +61,19 @@ pub struct Options {
 /// What a reader found in an export.
 #[derive(Debug, Default)]
 pub struct Source {
-    pub rows: Vec<Sourced>,
+    pub rows: Vec<row::Check>,
+    /// The source line (or position) of each row, for messages.
+    pub lines: Vec<u32>,
     /// What was read, skipped or assumed, for the report.
     pub notes: Vec<String>,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Source {
+    pub fn push(&mut self, check: row::Check, line: usize) {
+        self.rows.push(check);
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
 }
 
 /// Why nothing was written.
@@ -146,11 +154,12 @@ pub fn run(opts: &Options) -> Result<Outcome, ChecksError> {
     }
     let Source {
         rows,
+        lines,
         notes,
         mut warnings,
     } = source;
     warnings.extend(diags);
-    let deduped = merge::dedup(rows);
+    let deduped = merge::dedup(rows, lines);
     let imported_span = deduped
         .rows
         .first()

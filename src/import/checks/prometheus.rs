@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::Source;
 use super::existing::Problems;
-use super::row::{Check, Sourced, response_from_ms};
+use super::row::{Check, response_from_ms};
 use crate::diag::Diagnostic;
 
 #[derive(Deserialize)]
@@ -320,7 +320,8 @@ pub fn read(
             durations = &s.values;
         }
     }
-    source.rows.reserve(series.values.len());
+    source.rows.reserve_exact(series.values.len());
+    source.lines.reserve_exact(series.values.len());
     for (j, sample) in series.values.iter().enumerate() {
         let Some(at_ms) = ms(sample.ts) else {
             bad.push(
@@ -345,8 +346,8 @@ pub fn read(
                 continue;
             }
         };
-        source.rows.push(Sourced {
-            check: Check {
+        source.push(
+            Check {
                 at_ms,
                 ok,
                 response_us: sample_at(durations, at_ms).and_then(duration),
@@ -354,8 +355,8 @@ pub fn read(
                 note: None,
             },
             // The position in the series: JSON has no useful line for a value.
-            line: j + 1,
-        });
+            j + 1,
+        );
     }
     bad.finish();
     let used: Vec<&str> = chosen
@@ -429,7 +430,7 @@ mod tests {
     fn selected_series_with_details_at_matching_times() {
         let (s, d) = run(TWO, &[("instance".into(), "a".into())]);
         assert!(d.is_empty(), "{d:?}");
-        let rows: Vec<&Check> = s.rows.iter().map(|r| &r.check).collect();
+        let rows: Vec<&Check> = s.rows.iter().collect();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].at_ms, 1_773_484_560_000);
         assert!(rows[0].ok);

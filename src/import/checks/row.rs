@@ -21,13 +21,6 @@ pub struct Check {
     pub note: Option<Box<str>>,
 }
 
-/// A check with the line of the source it came from (for messages).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sourced {
-    pub check: Check,
-    pub line: usize,
-}
-
 /// `2026-03-14T10:36:00Z`, or `2026-03-14T10:36:00.250Z` when the milliseconds are not zero.
 pub fn format_time(at_ms: i64) -> String {
     match DateTime::from_timestamp_millis(at_ms) {

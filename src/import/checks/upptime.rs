@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::Source;
 use super::existing::Problems;
-use super::row::{Check, Sourced, parse_status_code};
+use super::row::{Check, parse_status_code};
 use crate::diag::Diagnostic;
 
 /// What a status line says.
@@ -117,10 +117,7 @@ pub fn read_log(input: impl std::io::BufRead, file: &str, diags: &mut Vec<Diagno
                         sites.insert(s.site.to_string(), 1);
                     }
                 }
-                source.rows.push(Sourced {
-                    check: check(at.timestamp_millis(), &s),
-                    line,
-                });
+                source.push(check(at.timestamp_millis(), &s), line);
             }
             None => skipped.push(line),
         }
@@ -248,7 +245,7 @@ pub fn add_history(
         response_ms: number(&history.response_time).filter(|t| *t > 0),
     };
     let c = check(at.timestamp_millis(), &line);
-    let newest = source.rows.iter().map(|r| &r.check).max_by_key(|c| c.at_ms);
+    let newest = source.rows.iter().max_by_key(|c| c.at_ms);
     // The commit follows the write by seconds; git's time has no fraction, so it may
     // read up to a second before `lastUpdated`.
     let same = newest.is_some_and(|n| {
@@ -262,7 +259,7 @@ pub fn add_history(
             .notes
             .push(format!("{file}: its state is the log's newest line"));
     } else if newest.is_none_or(|n| n.at_ms + 1000 <= c.at_ms) {
-        source.rows.push(Sourced { check: c, line: 0 });
+        source.push(c, 0);
         source.notes.push(format!(
             "{file}: its state (lastUpdated {}) added as the newest check",
             history.last_updated.trim()
@@ -327,9 +324,9 @@ mod tests {
             &mut d,
         );
         assert_eq!(s.rows.len(), 2);
-        assert!(!s.rows[0].check.ok);
-        assert_eq!(s.rows[0].check.status_code, Some(503));
-        assert_eq!(s.rows[1].line, 3);
+        assert!(!s.rows[0].ok);
+        assert_eq!(s.rows[0].status_code, Some(503));
+        assert_eq!(s.lines[1], 3);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, 5);
         assert!(s.notes[0].contains("skipped 1 line(s)"), "{:?}", s.notes);
@@ -368,7 +365,7 @@ mod tests {
         );
         add_history(&mut s, &h, "api.yml", &mut d);
         assert_eq!(s.rows.len(), 2);
-        assert_eq!(s.rows[1].check.at_ms % 1000, 123);
+        assert_eq!(s.rows[1].at_ms % 1000, 123);
         assert!(d.is_empty(), "{d:?}");
     }
 }

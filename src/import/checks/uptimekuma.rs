@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use super::Source;
 use super::columns::{self, Clock};
 use super::existing::Problems;
-use super::row::{Check, Sourced, parse_response_ms, status_code_in};
+use super::row::{Check, parse_response_ms, status_code_in};
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -135,8 +135,8 @@ pub fn read(
             (false, s, "") => Some(s.to_string()),
             (false, s, m) => Some(format!("{s}: {m}")),
         };
-        source.rows.push(Sourced {
-            check: Check {
+        source.push(
+            Check {
                 at_ms,
                 ok,
                 response_us,
@@ -147,7 +147,7 @@ pub fn read(
                 note: note.map(Into::into),
             },
             line,
-        });
+        );
     }
     if monitors.len() > 1 {
         bad.push(
@@ -196,7 +196,7 @@ mod tests {
         );
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].line, 6);
-        let c: Vec<&Check> = s.rows.iter().map(|r| &r.check).collect();
+        let c: Vec<&Check> = s.rows.iter().collect();
         assert_eq!(c.len(), 3);
         assert_eq!(
             super::super::row::format_time(c[0].at_ms),

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::Source;
 use super::columns::{self, Clock};
 use super::existing::Problems;
-use super::row::{Check, Sourced, parse_response_ms, status_code_in};
+use super::row::{Check, parse_response_ms, status_code_in};
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -132,8 +132,8 @@ pub fn read(
             continue;
         };
         let reason = get(REASON);
-        source.rows.push(Sourced {
-            check: Check {
+        source.push(
+            Check {
                 at_ms,
                 ok,
                 response_us,
@@ -141,7 +141,7 @@ pub fn read(
                 note: (!ok && !reason.is_empty()).then(|| reason.into()),
             },
             line,
-        });
+        );
     }
     bad.finish();
     if !cols.unknown.is_empty() {
@@ -177,14 +177,14 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(s.rows.len(), 2);
-        assert!(!s.rows[0].check.ok);
-        assert_eq!(s.rows[0].check.status_code, Some(503));
+        assert!(!s.rows[0].ok);
+        assert_eq!(s.rows[0].status_code, Some(503));
         assert_eq!(
-            super::super::row::format_time(s.rows[0].check.at_ms),
+            super::super::row::format_time(s.rows[0].at_ms),
             "2026-03-14T09:36:00Z"
         );
-        assert_eq!(s.rows[1].check.status_code, Some(200));
-        assert_eq!(s.rows[1].check.note, None);
+        assert_eq!(s.rows[1].status_code, Some(200));
+        assert_eq!(s.rows[1].note, None);
         assert_eq!(
             s.notes,
             vec!["skipped 1 \"paused\" event(s): not a check result".to_string()]
