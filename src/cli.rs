@@ -756,14 +756,14 @@ pub struct ChecksImportArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// prometheus: keep only series with this label value, label=value (repeat for more).
-    #[arg(long, value_parser = crate::import::checks::prometheus::parse_selector)]
+    #[arg(long, value_name = "LABEL=VALUE", value_parser = crate::import::checks::prometheus::parse_selector)]
     pub select: Vec<(String, String)>,
     /// upptime: the history/<slug>.yml [default: FILE with the extension .yml, if it exists].
-    #[arg(long)]
+    #[arg(long, value_name = "YML")]
     pub history: Option<PathBuf>,
     /// The timezone of times written without a UTC offset (IANA name). Required for such
     /// uptimerobot exports; uptimekuma times without one are UTC unless this is given.
-    #[arg(long, value_parser = parse_tz)]
+    #[arg(long, value_name = "TZ", value_parser = parse_tz)]
     pub timezone: Option<chrono_tz::Tz>,
 }
 

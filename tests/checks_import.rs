@@ -495,3 +495,30 @@ fn help_names_the_formats_and_the_docs() {
         assert!(help.contains(w), "{w} not in\n{help}");
     }
 }
+
+#[test]
+fn imported_histories_check_and_build() {
+    let (t, root) = site();
+    assert_ok(&import(
+        "prometheus",
+        &export("prometheus/probe.json"),
+        &root,
+        &["api", "--select", "instance=https://api.example.com/health"],
+    ));
+    assert_ok(&import(
+        "upptime",
+        &export("upptime/api.log"),
+        &root,
+        &["auth"],
+    ));
+    let out = t.path().join("public");
+    let built = common::build(&root, &out, &[]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    assert!(
+        !common::stderr(&built).contains("data/checks"),
+        "{}",
+        common::stderr(&built)
+    );
+    let checked = statusgen(&["check", "--root", s(&root), "--now", common::NOW]);
+    assert!(checked.status.success(), "{}", common::stderr(&checked));
+}

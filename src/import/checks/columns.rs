@@ -38,6 +38,125 @@ pub fn find(header: &csv::StringRecord, roles: &[&[&str]], ignored: &[&str]) -> 
     Columns { index, unknown }
 }
 
+/// A monitoring tool's CSV export: its columns found by name, then its rows.
+pub struct Table<R> {
+    rdr: csv::Reader<R>,
+    pub header: Vec<String>,
+    pub cols: Columns,
+}
+
+/// One row of a [`Table`].
+pub struct Row<'a> {
+    pub line: usize,
+    rec: &'a csv::StringRecord,
+    cols: &'a [Option<usize>],
+}
+
+impl Row<'_> {
+    /// The row's value for role `k` (trimmed; empty when the column is absent).
+    pub fn get(&self, k: usize) -> &str {
+        self.cols[k].and_then(|i| self.rec.get(i)).unwrap_or("")
+    }
+}
+
+impl<R: std::io::Read> Table<R> {
+    /// Reads the header and finds the columns; `None` after reporting why it cannot.
+    pub fn open(
+        input: R,
+        roles: &[&[&str]],
+        ignored: &[&str],
+        bad: &mut Problems,
+    ) -> Option<Table<R>> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let header = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                bad.push(1, format!("cannot read the header: {e}"), "");
+                return None;
+            }
+        };
+        let cols = find(&header, roles, ignored);
+        Some(Table {
+            rdr,
+            header: header.iter().map(str::to_string).collect(),
+            cols,
+        })
+    }
+
+    pub fn has(&self, k: usize) -> bool {
+        self.cols.index[k].is_some()
+    }
+
+    /// Calls `f` with each row that is not blank; a row that is no CSV is reported.
+    pub fn each(&mut self, bad: &mut Problems, mut f: impl FnMut(Row<'_>, &mut Problems)) {
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match self.rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    if rec.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                    f(
+                        Row {
+                            line,
+                            rec: &rec,
+                            cols: &self.cols.index,
+                        },
+                        bad,
+                    );
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    bad.push(line, format!("not a CSV row: {e}"), "");
+                    // An I/O or encoding error may not move the reader on.
+                    if !matches!(
+                        e.kind(),
+                        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                    ) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The report's note on columns left out, if any.
+    pub fn note(&self) -> Option<String> {
+        (!self.cols.unknown.is_empty())
+            .then(|| format!("columns left out: {}", self.cols.unknown.join(", ")))
+    }
+}
+
+/// A response time cell in milliseconds (`182`, `190.5`, `182 ms`): `Some(None)` when
+/// empty or `NULL` (sqlite3's and other tools' way to say none); `None` after reporting a
+/// cell that is no number.
+pub fn response_cell(
+    raw: &str,
+    what: &str,
+    line: usize,
+    bad: &mut Problems,
+) -> Option<Option<u64>> {
+    match raw.trim_end_matches("ms").trim() {
+        "" | "NULL" | "null" => Some(None),
+        number => match super::row::parse_response_ms(number) {
+            Some(us) => Some(Some(us)),
+            None => {
+                bad.push(
+                    line,
+                    format!("{what} \"{raw}\" is not a number of milliseconds"),
+                    "",
+                );
+                None
+            }
+        },
+    }
+}
+
 /// Turns export times into instants: an offset in the text wins; a time without one is
 /// read in `tz`, or is an error naming the fix when there is none.
 pub struct Clock<'a> {

@@ -170,7 +170,7 @@ pub fn run(opts: &Options) -> Result<Outcome, ChecksError> {
     let merged = merge::merge(existing, deduped.rows);
     let written = !opts.dry_run && merged.added > 0;
     if written {
-        write_atomic(&path, &merged.rows).map_err(|e| ChecksError::Io(path.clone(), e))?;
+        write_atomic(&opts.root, &rel, &merged.rows)?;
     }
     Ok(Outcome {
         rel,
@@ -280,29 +280,21 @@ fn read_existing(root: &Path, id: &str, rel: &str, diags: &mut Vec<Diagnostic>) 
     }
 }
 
-/// Writes the rows to a hidden temporary file beside `path`, then renames it over
-/// `path`: a build never reads a half-written history.
-fn write_atomic(path: &Path, rows: &[row::Check]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.statusgen.tmp"));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        row::write_csv(&mut out, rows)?;
-        out.flush()?;
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Writes the rows with the import's atomic writer (a hidden temporary file beside the
+/// file, renamed over it): a build never reads half a history.
+fn write_atomic(root: &Path, rel: &str, rows: &[row::Check]) -> Result<(), ChecksError> {
+    let mut bytes = Vec::with_capacity(rows.len() * 40);
+    row::write_csv(&mut bytes, rows).map_err(|e| ChecksError::Io(root.join(rel), e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| ChecksError::Io(root.join(rel), std::io::Error::other(e)))?;
+    let planned = crate::import::writer::Planned {
+        rel: rel.to_string(),
+        text,
+        replace: true,
+    };
+    crate::import::writer::write(root, std::slice::from_ref(&planned))
+        .map(|_| ())
+        .map_err(|(p, e)| ChecksError::Io(p, e))
 }
 
 impl std::fmt::Display for Outcome {

@@ -7,9 +7,9 @@
 use chrono_tz::Tz;
 
 use super::Source;
-use super::columns::{self, Clock};
+use super::columns::{self, Clock, Table};
 use super::existing::Problems;
-use super::row::{Check, parse_response_ms, status_code_in};
+use super::row::{Check, status_code_in};
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -42,27 +42,17 @@ pub fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Source {
     let mut source = Source::default();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
     let mut bad = Problems::new(file, diags);
-    let header = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            bad.push(1, format!("cannot read the header: {e}"), "");
-            bad.finish();
-            return source;
-        }
+    let Some(mut table) = Table::open(input, &ROLES, IGNORED, &mut bad) else {
+        bad.finish();
+        return source;
     };
-    let cols = columns::find(&header, &ROLES, IGNORED);
-    let col = |k: usize| cols.index[k];
-    if col(TIME).is_none() || col(STATUS).is_none() {
+    if !table.has(TIME) || !table.has(STATUS) {
         bad.push(
             1,
             format!(
                 "the header ({}) lacks a time or a status column",
-                header.iter().collect::<Vec<_>>().join(", ")
+                table.header.join(", ")
             ),
             "export with: sqlite3 -header -csv kuma.db \"SELECT time, status, ping, msg FROM heartbeat WHERE monitor_id = N ORDER BY time\"",
         );
@@ -73,61 +63,38 @@ pub fn read(
     let mut clock = Clock::new(Some(tz.unwrap_or(chrono_tz::UTC)), "");
     let mut maintenance = 0;
     let mut monitors: std::collections::BTreeSet<String> = Default::default();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                bad.push(line, format!("not a CSV row: {e}"), "");
-                continue;
-            }
-        };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        if rec.iter().all(str::is_empty) {
-            continue;
+    let has_monitor = table.has(MONITOR);
+    table.each(&mut bad, |row, bad| {
+        if has_monitor && !monitors.contains(row.get(MONITOR)) {
+            monitors.insert(row.get(MONITOR).to_string());
         }
-        let get = |k: usize| col(k).and_then(|i| rec.get(i)).unwrap_or("");
-        if col(MONITOR).is_some() {
-            monitors.insert(get(MONITOR).to_string());
-        }
-        let (ok, state) = match get(STATUS) {
+        let (ok, state) = match row.get(STATUS) {
             "1" => (true, ""),
             "0" => (false, ""),
             "2" => (false, "pending"),
             "3" => {
                 maintenance += 1;
-                continue;
+                return;
             }
             other => {
                 bad.push(
-                    line,
+                    row.line,
                     format!(
                         "status \"{other}\" is not 0 (down), 1 (up), 2 (pending) or 3 (maintenance)"
                     ),
                     "",
                 );
-                continue;
+                return;
             }
         };
         // sqlite3 writes NULL as an empty field; some tools write it out.
-        let response_us = match get(PING) {
-            "" | "NULL" | "null" => None,
-            raw => match parse_response_ms(raw) {
-                Some(us) => Some(us),
-                None => {
-                    bad.push(
-                        line,
-                        format!("ping \"{raw}\" is not a number of milliseconds"),
-                        "",
-                    );
-                    continue;
-                }
-            },
+        let Some(response_us) = columns::response_cell(row.get(PING), "ping", row.line, bad) else {
+            return;
         };
-        let Some(at_ms) = clock.instant(get(TIME), line, &mut bad) else {
-            continue;
+        let Some(at_ms) = clock.instant(row.get(TIME), row.line, bad) else {
+            return;
         };
-        let msg = get(MSG);
+        let msg = row.get(MSG);
         let note = match (ok, state, msg) {
             (true, _, _) => None,
             (false, "", "") => None,
@@ -146,9 +113,9 @@ pub fn read(
                     .and_then(|(code, _)| status_code_in(code)),
                 note: note.map(Into::into),
             },
-            line,
+            row.line,
         );
-    }
+    });
     if monitors.len() > 1 {
         bad.push(
             0,
@@ -161,11 +128,7 @@ pub fn read(
         );
     }
     bad.finish();
-    if !cols.unknown.is_empty() {
-        source
-            .notes
-            .push(format!("columns left out: {}", cols.unknown.join(", ")));
-    }
+    source.notes.extend(table.note());
     if maintenance > 0 {
         source.notes.push(format!(
             "skipped {maintenance} maintenance heartbeat(s) (status 3): no check result; declare maintenance windows in content/maintenance/"

@@ -5,9 +5,9 @@
 use chrono_tz::Tz;
 
 use super::Source;
-use super::columns::{self, Clock};
+use super::columns::{self, Clock, Table};
 use super::existing::Problems;
-use super::row::{Check, parse_response_ms, status_code_in};
+use super::row::{Check, status_code_in};
 use crate::diag::Diagnostic;
 
 const TIME: usize = 0;
@@ -58,25 +58,18 @@ pub fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Source {
     let mut source = Source::default();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
     let mut bad = Problems::new(file, diags);
-    let header = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            bad.push(1, format!("cannot read the header: {e}"), "");
-            bad.finish();
-            return source;
-        }
+    let Some(mut table) = Table::open(input, &ROLES, IGNORED, &mut bad) else {
+        bad.finish();
+        return source;
     };
-    let cols = columns::find(&header, &ROLES, IGNORED);
-    let col = |k: usize| cols.index[k];
-    if col(TIME).is_none() || (col(EVENT).is_none() && col(RESPONSE).is_none()) {
+    if !table.has(TIME) || (!table.has(EVENT) && !table.has(RESPONSE)) {
         bad.push(
             1,
-            format!("the header ({}) has no Date-Time column, or neither an Event nor a Response Time column", header.iter().collect::<Vec<_>>().join(", ")),
+            format!(
+                "the header ({}) has no Date-Time column, or neither an Event nor a Response Time column",
+                table.header.join(", ")
+            ),
             "export the monitor's logs (Date-Time, Event, Reason) or response times (Date-Time, Response Time)",
         );
         bad.finish();
@@ -87,51 +80,29 @@ pub fn read(
         "pass --timezone with the timezone of the UptimeRobot account that exported it (My Settings)",
     );
     let mut skipped: std::collections::BTreeMap<String, usize> = Default::default();
-    for rec in rdr.records() {
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                bad.push(line, format!("not a CSV row: {e}"), "");
-                continue;
-            }
-        };
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        if rec.iter().all(str::is_empty) {
-            continue;
-        }
-        let get = |k: usize| col(k).and_then(|i| rec.get(i)).unwrap_or("");
-        let ok = match get(EVENT).to_ascii_lowercase().as_str() {
+    table.each(&mut bad, |row, bad| {
+        let ok = match row.get(EVENT).to_ascii_lowercase().as_str() {
             "up" => true,
             "down" => false,
-            "" if col(RESPONSE).is_some() && !get(RESPONSE).is_empty() => true,
+            "" if !row.get(RESPONSE).is_empty() => true,
             "" => {
-                bad.push(line, "no Event and no Response Time".into(), "");
-                continue;
+                bad.push(row.line, "no Event and no Response Time".into(), "");
+                return;
             }
             other => {
                 *skipped.entry(other.to_string()).or_default() += 1;
-                continue;
+                return;
             }
         };
-        let response_us = match get(RESPONSE).trim_end_matches("ms").trim() {
-            "" => None,
-            raw => match parse_response_ms(raw) {
-                Some(us) => Some(us),
-                None => {
-                    bad.push(
-                        line,
-                        format!("response time \"{raw}\" is not a number of milliseconds"),
-                        "",
-                    );
-                    continue;
-                }
-            },
+        let Ok(response_us) =
+            columns::response_cell(row.get(RESPONSE), "response time", row.line, bad)
+        else {
+            return;
         };
-        let Some(at_ms) = clock.instant(get(TIME), line, &mut bad) else {
-            continue;
+        let Some(at_ms) = clock.instant(row.get(TIME), row.line, bad) else {
+            return;
         };
-        let reason = get(REASON);
+        let reason = row.get(REASON);
         source.push(
             Check {
                 at_ms,
@@ -140,15 +111,11 @@ pub fn read(
                 status_code: status_code_in(reason),
                 note: (!ok && !reason.is_empty()).then(|| reason.into()),
             },
-            line,
+            row.line,
         );
-    }
+    });
     bad.finish();
-    if !cols.unknown.is_empty() {
-        source
-            .notes
-            .push(format!("columns left out: {}", cols.unknown.join(", ")));
-    }
+    source.notes.extend(table.note());
     for (event, n) in skipped {
         source.notes.push(format!(
             "skipped {n} \"{event}\" event(s): not a check result"
