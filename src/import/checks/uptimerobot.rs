@@ -94,7 +94,7 @@ pub fn read(
                 return;
             }
         };
-        let Ok(response_us) =
+        let Some(response_us) =
             columns::response_cell(row.get(RESPONSE), "response time", row.line, bad)
         else {
             return;
