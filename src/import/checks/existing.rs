@@ -105,7 +105,8 @@ pub fn read_csv(bytes: &[u8], rel: &str, diags: &mut Vec<Diagnostic>) -> Vec<Che
             continue;
         }
         last = Some((at_ms, line));
-        let note = field(4);
+        // The note is kept as written, spaces included: a merge must not change it.
+        let note = cols[4].and_then(|i| rec.get(i)).unwrap_or("");
         out.push(Check {
             at_ms,
             ok,

@@ -376,3 +376,83 @@ impl std::fmt::Display for Outcome {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check() -> impl Strategy<Value = row::Check> {
+        (
+            // 1970 to 2100, to the millisecond.
+            0i64..4_102_444_800_000,
+            any::<bool>(),
+            proptest::option::of(0u64..10_000_000_000),
+            proptest::option::of(100u16..600),
+            proptest::option::of("[^\\x00]{1,20}"),
+        )
+            .prop_map(|(at_ms, ok, response_us, status_code, note)| row::Check {
+                at_ms,
+                ok,
+                response_us,
+                status_code,
+                note: note.map(Into::into),
+            })
+    }
+
+    proptest! {
+        /// What the import writes, the merge reads back unchanged: notes with commas,
+        /// quotes, line breaks and spaces, fractional milliseconds and seconds.
+        #[test]
+        fn canonical_csv_reads_back_as_written(rows in proptest::collection::vec(check(), 0..40)) {
+            let mut rows = rows;
+            rows.sort_by_key(|c| c.at_ms);
+            rows.dedup_by_key(|c| c.at_ms);
+            let mut bytes = Vec::new();
+            row::write_csv(&mut bytes, &rows).unwrap();
+            let mut diags = Vec::new();
+            let back = existing::read_csv(&bytes, "data/checks/api.csv", &mut diags);
+            prop_assert!(diags.is_empty(), "{:?}", diags);
+            prop_assert_eq!(back, rows);
+        }
+
+        /// Any bytes in any format: problems reported, never a panic, and every
+        /// message safe for a terminal.
+        #[test]
+        fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let mut diags = Vec::new();
+            let text = String::from_utf8_lossy(&bytes);
+            prometheus::read(bytes.as_slice(), "x.json", &[], &mut diags);
+            upptime::read_log(bytes.as_slice(), "x.log", &mut diags);
+            if let Some(h) = upptime::read_history(&text, "x.yml", &mut diags) {
+                upptime::add_history(&mut Source::default(), &h, "x.yml", &mut diags);
+            }
+            uptimerobot::read(bytes.as_slice(), "x.csv", None, &mut diags);
+            uptimerobot::read(bytes.as_slice(), "x.csv", Some(chrono_tz::Europe::Berlin), &mut diags);
+            uptimekuma::read(bytes.as_slice(), "x.csv", None, &mut diags);
+            existing::read_csv(&bytes, "data/checks/api.csv", &mut diags);
+            for d in &diags {
+                let shown = d.to_string();
+                prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+            }
+        }
+
+        /// CSV-shaped input with plausible cells reaches the row parsers.
+        #[test]
+        fn csv_rows_never_panic(
+            cells in proptest::collection::vec(
+                "(1|0|2|3|Up|Down|2026-03-14 10:36:00|03/14/2026 1:05 PM|2026-03-14T10:36:00\\+01:00|-1|NaN|[ -~]{0,12})",
+                0..40,
+            )
+        ) {
+            let mut text = String::from("time,status,ping,msg,Event,Date-Time,Response Time\n");
+            for row in cells.chunks(7) {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            let mut diags = Vec::new();
+            uptimerobot::read(text.as_bytes(), "x.csv", Some(chrono_tz::Europe::Berlin), &mut diags);
+            uptimekuma::read(text.as_bytes(), "x.csv", None, &mut diags);
+        }
+    }
+}
