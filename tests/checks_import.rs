@@ -522,3 +522,30 @@ fn imported_histories_check_and_build() {
     let checked = statusgen(&["check", "--root", s(&root), "--now", common::NOW]);
     assert!(checked.status.success(), "{}", common::stderr(&checked));
 }
+
+#[test]
+fn utf16_is_refused_and_a_utf8_bom_is_read() {
+    let (t, root) = site();
+    let log = std::fs::read_to_string(export("upptime/api.log")).unwrap();
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(log.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let file = t.path().join("api-utf16.log");
+    std::fs::write(&file, utf16).unwrap();
+    let r = import("upptime", &file, &root, &["api"]);
+    assert_refused(
+        &r,
+        &root,
+        &[
+            "api-utf16.log:1: error: the file is UTF-16 text",
+            "1 error(s)",
+        ],
+    );
+
+    let json = std::fs::read(export("prometheus/up.json")).unwrap();
+    let file = t.path().join("bom.json");
+    std::fs::write(&file, [b"\xEF\xBB\xBF".as_slice(), &json].concat()).unwrap();
+    assert_ok(&import("prometheus", &file, &root, &["auth"]));
+    assert_eq!(history(&root, "auth"), expected("prometheus-up.csv"));
+}

@@ -208,6 +208,20 @@ fn read_source(opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
             return Source::default();
         }
     };
+    use std::io::BufRead;
+    let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+    match file.fill_buf() {
+        Ok(head) if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") => {
+            diags.push(
+                Diagnostic::error(&name, 1, 0, "the file is UTF-16 text; statusgen reads UTF-8")
+                    .with_help("save it as UTF-8 (PowerShell writes UTF-16 with `>`: pipe to `Out-File -Encoding utf8` instead)"),
+            );
+            return Source::default();
+        }
+        // A UTF-8 byte order mark is no part of the data.
+        Ok(head) if head.starts_with(b"\xEF\xBB\xBF") => file.consume(3),
+        _ => {}
+    }
     match opts.format {
         Format::Prometheus => prometheus::read(file, &name, &opts.select, diags),
         Format::Uptimerobot => uptimerobot::read(file, &name, opts.timezone, diags),
@@ -217,7 +231,7 @@ fn read_source(opts: &Options, diags: &mut Vec<Diagnostic>) -> Source {
 }
 
 fn read_upptime(
-    file: std::fs::File,
+    file: impl std::io::BufRead,
     opts: &Options,
     name: &str,
     diags: &mut Vec<Diagnostic>,
@@ -233,7 +247,7 @@ fn read_upptime(
         );
         return Source::default();
     }
-    let mut source = upptime::read_log(std::io::BufReader::new(file), name, diags);
+    let mut source = upptime::read_log(file, name, diags);
     let (yml, given) = match &opts.history {
         Some(p) => (p.clone(), true),
         None => (opts.file.with_extension("yml"), false),
