@@ -120,6 +120,8 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
             feeds: FeedsConfig { limit: 50 },
             postmortem: PostmortemConfig { due_hours: 72 },
             notify: Vec::new(),
+            brand: Default::default(),
+            announcement: None,
             components,
         },
         incidents,

@@ -55,6 +55,8 @@ fn render(
         || pages::render_pages(site, &derived, theme, cache, sink),
         || {
             let mut files = theme.static_files();
+            files.extend(crate::render::brand::brand_files(&site.config.brand));
+            files.extend(crate::render::favicon::favicon_files());
             files.extend(feeds::render_feeds(site, &derived));
             files.push(ics::render_ics(site, now));
             files.extend(api::render_api(site, &derived));

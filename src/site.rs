@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+pub mod brand;
+
+pub use brand::{Announcement, AnnouncementLevel, Asset, Brand, BrandLink, Logo};
+
 use crate::vocabulary::{
     ActionStatus, EventKind, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
@@ -38,6 +42,10 @@ pub struct Config {
     pub components: Vec<Component>,
     /// `[[notify]]` channels, in config order.
     pub notify: Vec<NotifyChannel>,
+    /// `[brand]`: logo, accent colours, header links, footer, extra stylesheet.
+    pub brand: Brand,
+    /// `[announcement]`, shown on every page until it expires.
+    pub announcement: Option<Announcement>,
 }
 
 /// One `[[notify]]` table: where `statusgen notify` delivers events. Only the names of
@@ -283,6 +291,8 @@ impl Config {
             postmortem: PostmortemConfig::default(),
             components,
             notify: Vec::new(),
+            brand: Brand::default(),
+            announcement: None,
         }
     }
 }

@@ -297,6 +297,15 @@ fn the_active_content_scanner_catches_what_it_should() {
     assert_eq!(active_content("<a href=\" JavaScript:x\">x</a>").len(), 1);
     assert_eq!(active_content("<img src=x onerror=alert(1)>").len(), 1);
     assert_eq!(active_content("<p>ok</p><script>x</script>").len(), 1);
+    assert_eq!(
+        active_content("<script src=\"/s/localtime.js?v=0123abcd\" defer></script>").len(),
+        0
+    );
+    assert_eq!(
+        active_content("<script src=\"https://evil.example/localtime.js?v=0123abcd\"></script>")
+            .len(),
+        1
+    );
     assert!(
         active_content("<meta content=\"&quot; onmouseover=&quot;x\"><p>&lt;script&gt;</p>")
             .is_empty()

@@ -74,6 +74,7 @@ fn sites() -> Vec<PathBuf> {
         "lint-all",
         "lint-clean",
         "truth",
+        "branded",
     ] {
         sites.push(common::fixture(name));
     }

@@ -103,6 +103,10 @@ fn contexts(site: &Path, drafts: bool, tmp: &Path) -> Vec<(String, Value)> {
     std::fs::create_dir_all(copy.join("templates")).unwrap();
     std::fs::copy(site.join("site.toml"), copy.join("site.toml")).unwrap();
     common::copy_dir(&site.join("content"), &copy.join("content"));
+    // The files `[brand]` names.
+    if site.join("assets").is_dir() {
+        common::copy_dir(&site.join("assets"), &copy.join("assets"));
+    }
     for page in PAGES {
         std::fs::write(
             copy.join("templates").join(page),
@@ -141,6 +145,7 @@ fn the_template_reference_documents_every_variable() {
     let sites = [
         repo.to_path_buf(),
         common::fixture("basic"),
+        common::fixture("branded"),
         repo.join("tests/acceptance/sites/statuses"),
     ];
     for site in &sites {

@@ -22,6 +22,8 @@ const TOP_KEYS: &[&str] = &[
     "postmortem",
     "components",
     "notify",
+    "brand",
+    "announcement",
 ];
 const UPTIME_KEYS: &[&str] = &["days", "slo", "partial_outage_weight", "count_maintenance"];
 const COMPONENT_KEYS: &[&str] = &["id", "name", "group", "description", "slo", "since"];
@@ -196,6 +198,10 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         }
     }
     let notify = crate::load::notify::parse(&mut r, t, &components);
+    let brand = crate::load::brand::parse_brand(&mut r, t);
+    // An announcement's `expires` without an offset is read in the site's timezone.
+    r.tz = timezone;
+    let announcement = crate::load::brand::parse_announcement(&mut r, t);
     if components.is_empty() && !r.diags.iter().any(|d| d.file == FILE) {
         r.error(
             &(0..0),
@@ -217,6 +223,8 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         postmortem,
         components,
         notify,
+        brand,
+        announcement,
     })
 }
 

@@ -2,8 +2,10 @@
 //! or every problem found, at once.
 
 pub mod boundary;
+pub mod brand;
 pub mod config;
 pub mod content;
+pub mod contrast;
 pub mod frontmatter;
 pub mod notify;
 pub mod reader;
@@ -67,6 +69,7 @@ fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> 
         }
     };
     let mut config = config::parse(text, diags)?;
+    brand::read_assets(root, &mut config.brand, config::FILE, diags);
     if let Some(url) = &opts.base_url {
         match crate::base_url::check(url) {
             Ok(()) => config.base_url = crate::base_url::normalize(url),

@@ -43,7 +43,14 @@ pub struct SiteCtx {
     pub atom_url: String,
     pub ics_url: String,
     pub css_url: String,
+    /// The icon of the current overall status (`favicon/<level>.svg`).
     pub favicon_url: String,
+    /// The same as a 32×32 ICO, for browsers without SVG icons.
+    pub favicon_ico_url: String,
+    /// The theme's `favicon.svg`: the mark beside the title when there is no logo.
+    pub icon_url: String,
+    /// `localtime.js`: adds the reader's local time next to each time (progressive).
+    pub script_url: String,
     /// When the page was built ("now").
     pub generated: TimeCtx,
     /// `ltr`, or `rtl` for a right-to-left language (`<html dir>`).
@@ -53,6 +60,10 @@ pub struct SiteCtx {
     /// The build's texts: templates read them through `t(k="key")`.
     #[serde(skip)]
     pub texts: &'static crate::i18n::Texts,
+    /// `[brand]` of site.toml.
+    pub brand: crate::render::brand::BrandCtx,
+    /// `[announcement]`, while it has not expired.
+    pub announcement: Option<crate::render::brand::AnnouncementCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +161,8 @@ pub struct IncidentCard {
     pub components: Vec<AffectedCtx>,
     pub latest_update: Option<UpdateCtx>,
     pub draft: bool,
+    /// The build time, for an ongoing incident: its `duration` runs to it.
+    pub as_of: Option<TimeCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -222,6 +235,8 @@ pub struct IncidentPage {
     /// Top-level post-mortem sections, for the contents list.
     pub contents: Vec<Heading>,
     pub actions: Vec<ActionCtx>,
+    /// How many of `actions` are overdue as of the build time.
+    pub overdue_actions: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

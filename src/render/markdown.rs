@@ -115,6 +115,38 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     RenderedMarkdown { html, headings }
 }
 
+/// One line of inline Markdown (a footer, an announcement) as HTML: emphasis, code,
+/// strikethrough and links only. Block structure is flattened to text, raw HTML is
+/// shown as text, images are reduced to their alt text, and link targets are checked
+/// as in post-mortems.
+pub fn render_inline(md: &str) -> String {
+    let mut events: Vec<Event> = Vec::new();
+    for e in Parser::new_ext(md, Options::ENABLE_STRIKETHROUGH) {
+        let keep = match e {
+            Event::Text(_) | Event::Code(_) => e,
+            Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) => Event::Text(CowStr::from(" ")),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }) => e,
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => e,
+            _ => continue,
+        };
+        events.push(keep);
+    }
+    let mut html = String::with_capacity(md.len() + 16);
+    html::push_html(&mut html, safe_links(events).into_iter());
+    html.trim().to_string()
+}
+
 /// True when HTML is nothing but comments and whitespace (the prompts `statusgen new`
 /// writes under each heading).
 pub fn only_comments(html: &str) -> bool {
@@ -551,6 +583,28 @@ mod tests {
 
     fn html(md: &str) -> String {
         render_markdown(md).html
+    }
+
+    #[test]
+    fn inline_markdown_keeps_only_inline_markup() {
+        for (md, want) in [
+            (
+                "© 2026 **Acme** · [Privacy](https://acme.example/p)",
+                "© 2026 <strong>Acme</strong> · <a href=\"https://acme.example/p\" rel=\"noopener noreferrer\">Privacy</a>",
+            ),
+            ("# Big\n\n- one\n- two", "Big one two"),
+            (
+                "<script>alert(1)</script> & <b>x</b>",
+                "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;",
+            ),
+            (
+                "[x](javascript:alert(1)) ![logo](https://e.example/x.png)",
+                "<a>x</a> logo",
+            ),
+            ("`code` and ~~old~~", "<code>code</code> and <del>old</del>"),
+        ] {
+            assert_eq!(render_inline(md), want, "{md}");
+        }
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! serves it from memory.
 pub mod api;
 pub mod badge;
+pub mod brand;
 pub mod compiled;
 pub mod context;
 pub mod dates;
 pub mod day_marks;
 pub mod escape;
+pub mod favicon;
 pub mod feeds;
 pub mod figures;
 pub mod ics;

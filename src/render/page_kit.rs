@@ -20,6 +20,7 @@ use crate::render::context::{
 use crate::render::page_cache::PageCache;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
+use crate::render::{brand, favicon};
 use crate::site::{Incident, Maintenance, Site, Update};
 
 /// Turns instants into what pages show, in the site timezone.
@@ -73,11 +74,12 @@ impl<'a> PageKit<'a> {
         let clock = Clock {
             tz: site.config.timezone,
         };
-        let css_url = match theme.asset_version("style.css") {
-            Some(v) => format!("{}?v={v}", urls.path("style.css")),
-            None => urls.path("style.css"),
+        let versioned = |path: &str| match theme.asset_version(path) {
+            Some(v) => format!("{}?v={v}", urls.path(path)),
+            None => urls.path(path),
         };
         let texts = crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n);
+        let level = derived.site_level;
         let site_ctx = SiteCtx {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
@@ -91,12 +93,17 @@ impl<'a> PageKit<'a> {
             rss_url: urls.path("feed.xml"),
             atom_url: urls.path("atom.xml"),
             ics_url: urls.path("maintenance.ics"),
-            css_url,
-            favicon_url: urls.path("favicon.svg"),
+            css_url: versioned("style.css"),
+            favicon_url: urls.path(&favicon::svg_path(level)),
+            favicon_ico_url: urls.path(&favicon::ico_path(level)),
+            icon_url: urls.path("favicon.svg"),
+            script_url: versioned("localtime.js"),
             generated: clock.time(now),
             dir: if texts.lang.rtl { "rtl" } else { "ltr" },
             weekdays: texts.formats.weekdays_narrow(),
             texts,
+            brand: brand::brand_ctx(&site.config.brand, &urls),
+            announcement: brand::announcement_ctx(site.config.announcement.as_ref(), now),
         };
         PageKit {
             site,
@@ -164,6 +171,8 @@ impl<'a> PageKit<'a> {
                 .collect(),
             latest_update: latest(&i.updates).map(|u| self.update(u)),
             draft: i.draft,
+            as_of: (status::incident_open(i, self.now) && i.started <= self.now)
+                .then(|| self.clock.time(self.now)),
         }
     }
 

@@ -51,7 +51,11 @@ pub fn render_pages(
             &c.incidents,
             &site.incidents.iter().map(|i| i.slug.as_str()).collect(),
         );
-        (c, hash_of(&(&site.config, now)) ^ theme.fingerprint())
+        // Every page links the favicon of the overall status: it is part of the key.
+        (
+            c,
+            hash_of(&(&site.config, now, derived.site_level)) ^ theme.fingerprint(),
+        )
     });
     let mut kit = PageKit::new(site, derived, theme);
     kit.cache = cache;
@@ -330,13 +334,20 @@ pub(crate) mod tests {
                 "</footer>",
                 "type=\"application/rss+xml\" title=\"Acme Status (RSS)\" href=\"/status/feed.xml\"",
                 "type=\"application/atom+xml\" title=\"Acme Status (Atom)\" href=\"/status/atom.xml\"",
-                "rel=\"icon\" href=\"/status/favicon.svg\"",
+                // The icon of the overall status: an incident is ongoing.
+                "rel=\"icon\" href=\"/status/favicon/degraded_performance.svg\" type=\"image/svg+xml\"",
+                "rel=\"icon\" href=\"/status/favicon/degraded_performance.ico\" sizes=\"32x32\"",
                 "href=\"/status/uptime/\"",
                 "href=\"/status/history/\"",
             ] {
                 assert!(html.contains(needle), "{} lacks {needle}", f.path);
             }
-            assert!(!html.contains("<script"), "{}", f.path);
+            assert_eq!(html.matches("<script").count(), 1, "{}", f.path);
+            assert!(
+                html.contains("<script src=\"/status/localtime.js?v="),
+                "{}",
+                f.path
+            );
         }
     }
 
@@ -406,7 +417,13 @@ pub(crate) mod tests {
         }
         for f in render(&site) {
             let html = String::from_utf8(f.bytes).expect("utf-8");
-            assert!(!html.contains("<script"), "{}", f.path);
+            // The theme's one external script, and nothing else.
+            assert_eq!(html.matches("<script").count(), 1, "{}", f.path);
+            assert!(
+                html.contains("<script src=\"/localtime.js?v="),
+                "{}",
+                f.path
+            );
             // Quotes in text content are harmless; inside a tag they must not open an attribute.
             for tag in html
                 .split('<')

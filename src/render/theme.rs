@@ -298,7 +298,7 @@ impl Theme {
     }
 }
 
-fn fnv1a(bytes: &[u8]) -> u32 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for b in bytes {
         h ^= u32::from(*b);
@@ -358,7 +358,7 @@ mod tests {
         assert!(tera.tera().is_ok());
         let files = theme.static_files();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["favicon.svg", "style.css"]);
+        assert_eq!(paths, ["favicon.svg", "localtime.js", "style.css"]);
         assert_eq!(theme.asset_version("style.css").map(|v| v.len()), Some(8));
     }
 

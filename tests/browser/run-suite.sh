@@ -27,5 +27,6 @@ check demo "$repo" https://example.github.io/status/ /status/
 check basic "$repo/tests/fixtures/basic" https://acme.example/deep/sub/path/ /deep/sub/path/
 check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --drafts
 check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
+check branded "$repo/tests/fixtures/branded" https://status.northwind.example/ /
 echo "screenshots: $out/shots"
 exit $status

@@ -155,10 +155,23 @@ pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
 pub fn active_content(html: &str) -> Vec<String> {
     let mut found = Vec::new();
     for (tag, attrs) in start_tags(html) {
-        if matches!(
-            tag.as_str(),
-            "script" | "iframe" | "object" | "embed" | "form"
-        ) {
+        // The theme's one script is external and its own (`localtime.js?v=<hash>`).
+        let theme_script = tag == "script"
+            && attrs.iter().any(|(n, v)| {
+                n == "src"
+                    && v.rsplit_once("/localtime.js?v=")
+                        .is_some_and(|(dir, hash)| {
+                            (dir.is_empty() || (dir.starts_with('/') && !dir.starts_with("//")))
+                                && hash.len() == 8
+                                && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                        })
+            });
+        if !theme_script
+            && matches!(
+                tag.as_str(),
+                "script" | "iframe" | "object" | "embed" | "form"
+            )
+        {
             found.push(format!("<{tag}>"));
         }
         for (name, value) in attrs {

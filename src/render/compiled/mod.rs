@@ -110,7 +110,14 @@ macro_rules! tera_if_objects {
         }
     )*};
 }
-tera_if_objects!(TimeCtx, DateCtx, UpdateCtx, UptimeRow);
+tera_if_objects!(
+    TimeCtx,
+    DateCtx,
+    UpdateCtx,
+    UptimeRow,
+    crate::render::brand::LogoCtx,
+    crate::render::brand::AnnouncementCtx
+);
 
 /// A page context that the built-in theme can render without Tera.
 pub trait CompiledPage {

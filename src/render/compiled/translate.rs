@@ -438,26 +438,34 @@ impl<'a> Translator<'a> {
     /// The variable a path reads, after the bindings of the enclosing `if`s.
     fn substitute(&self, path: &str) -> String {
         let root = path.split('.').next().unwrap_or(path);
-        for scope in self.scopes.iter().rev() {
-            match scope {
-                Scope::Macro => break,
-                Scope::For { names } if names.iter().any(|n| n == root) => break,
-                Scope::If {
-                    binding: Some((bound, var)),
-                } => {
-                    if path == bound {
-                        return var.clone();
-                    }
-                    if let Some(tail) = path.strip_prefix(bound.as_str())
-                        && tail.starts_with('.')
-                    {
-                        return format!("{var}{tail}");
-                    }
+        // Bindings outside a macro, or outside a loop that binds the path's root, do not
+        // reach it. The rest apply outermost first: an inner binding was recorded with
+        // the outer ones already substituted (`{% if a %}{% if a.b %}{{ a.b }}` reads `b_v`).
+        let start = self
+            .scopes
+            .iter()
+            .rposition(|scope| match scope {
+                Scope::Macro => true,
+                Scope::For { names } => names.iter().any(|n| n == root),
+                _ => false,
+            })
+            .map_or(0, |i| i + 1);
+        let mut path = path.to_string();
+        for scope in &self.scopes[start..] {
+            if let Scope::If {
+                binding: Some((bound, var)),
+            } = scope
+            {
+                if path == *bound {
+                    path = var.clone();
+                } else if let Some(tail) = path.strip_prefix(bound.as_str())
+                    && tail.starts_with('.')
+                {
+                    path = format!("{var}{tail}");
                 }
-                _ => {}
             }
         }
-        path.to_string()
+        path
     }
 
     fn tokens<'s>(&self, tag: &Tag<'s>) -> Result<Vec<Tok<'s>>, TranslateError> {
@@ -676,6 +684,14 @@ mod tests {
             t("{% if i.resolved %}{{ i.resolved.display }}{% else %}{{ i.resolved }}{% endif %}"),
             "{% if let Some(resolved_v) = i.resolved.tera_if() %}{{ resolved_v.display }}\
              {% else %}{{ i.resolved }}{% endif %}"
+        );
+        // Nested: the inner binding of a path under the outer one is used inside it.
+        assert_eq!(
+            t(
+                "{% if a.logo %}{% if a.logo.dark %}{{ a.logo.dark }}{% endif %}{{ a.logo.url }}{% endif %}"
+            ),
+            "{% if let Some(logo_v) = a.logo.tera_if() %}{% if let Some(dark_v) = logo_v.dark.tera_if() %}\
+             {{ dark_v }}{% endif %}{{ logo_v.url }}{% endif %}"
         );
     }
 

@@ -22,7 +22,7 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         .cloned()
         .collect();
     let today = kit.clock.today(kit.now);
-    let actions = i
+    let actions: Vec<ActionCtx> = i
         .actions
         .iter()
         .map(|a| ActionCtx {
@@ -48,6 +48,7 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         has_postmortem: !body.html.trim().is_empty(),
         postmortem: body.html,
         contents,
+        overdue_actions: actions.iter().filter(|a| a.overdue).count(),
         actions,
     };
     kit.render(
@@ -111,7 +112,7 @@ mod tests {
 
         let ongoing = text(&files, "incidents/2026-03-14-api-latency/index.html");
         assert!(ongoing.contains("<dd>Ongoing</dd>"));
-        assert!(ongoing.contains("<dd>1 h so far</dd>"));
+        assert!(ongoing.contains("<dd>1 h so far, as of <time datetime=\"2026-03-14T12:00:00Z\">14 Mar 2026, 13:00 CET (UTC+01:00)</time></dd>"));
         assert!(ongoing.contains("Not resolved yet"));
     }
 }

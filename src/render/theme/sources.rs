@@ -33,7 +33,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
 );
 
 /// The built-in theme's static assets, copied to the output root.
-pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = embed_static!("favicon.svg", "style.css");
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] =
+    embed_static!("favicon.svg", "localtime.js", "style.css");
 
 /// The built-in theme's templates, by name (what `statusgen theme eject` copies).
 pub fn builtin_templates() -> &'static [(&'static str, &'static str)] {
