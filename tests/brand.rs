@@ -12,15 +12,7 @@ use std::process::Output;
 const NOW: &str = "2026-11-26T12:00:00Z";
 
 fn build_at(root: &Path, out: &Path, now: &str) -> Output {
-    common::statusgen(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--now",
-        now,
-    ])
+    common::build_at(root, out, now, &[])
 }
 
 fn pages(out: &Path) -> Vec<(String, String)> {

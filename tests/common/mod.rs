@@ -46,6 +46,11 @@ pub fn statusgen(args: &[&str]) -> Output {
 }
 
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
+    build_at(root, out, NOW, extra)
+}
+
+/// [`build`] at another "now".
+pub fn build_at(root: &Path, out: &Path, now: &str, extra: &[&str]) -> Output {
     let mut args = vec![
         "build",
         "--root",
@@ -53,7 +58,7 @@ pub fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
         "--output",
         out.to_str().unwrap(),
         "--now",
-        NOW,
+        now,
     ];
     args.extend_from_slice(extra);
     statusgen(&args)
