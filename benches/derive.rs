@@ -122,10 +122,12 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
             notify: Vec::new(),
             brand: Default::default(),
             announcement: None,
+            checks: Default::default(),
             components,
         },
         incidents,
         maintenance,
+        checks: Default::default(),
     }
 }
 

@@ -66,7 +66,8 @@ fn render(
                     .and_then(|f| f.last_90_days.measured())
             };
             files.extend(badge::render_badges(site, &derived, &uptime_90d));
-            let report = uptime::UptimeReport::from_figures(site, &derived.figures, now);
+            let report = uptime::UptimeReport::from_figures(site, &derived.figures, now)
+                .with_measured(&derived.measured, site.config.checks.gap_factor);
             let json = crate::render::json::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
             files

@@ -14,6 +14,8 @@ use crate::vocabulary::{
     ActionStatus, EventKind, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
 };
 
+pub mod checks;
+
 #[derive(Debug, Clone)]
 pub struct Site {
     /// The site root as given (not canonicalised), for messages.
@@ -23,6 +25,8 @@ pub struct Site {
     pub incidents: Vec<Incident>,
     /// By `starts`, newest first, then slug.
     pub maintenance: Vec<Maintenance>,
+    /// Measured check histories (`data/checks/`); empty when the site has none.
+    pub checks: checks::Checks,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,26 @@ pub struct Config {
     pub brand: Brand,
     /// `[announcement]`, shown on every page until it expires.
     pub announcement: Option<Announcement>,
+    /// `[checks]`: how measured check histories are read (docs/checks.md).
+    pub checks: ChecksConfig,
+}
+
+/// `[checks]` of `site.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecksConfig {
+    /// A gap between checks longer than this many check intervals is "no data".
+    pub gap_factor: f64,
+    /// `check` warns about measured outages longer than this that no incident covers.
+    pub undeclared_minutes: f64,
+}
+
+impl Default for ChecksConfig {
+    fn default() -> Self {
+        ChecksConfig {
+            gap_factor: 3.0,
+            undeclared_minutes: 5.0,
+        }
+    }
 }
 
 /// One `[[notify]]` table: where `statusgen notify` delivers events. Only the names of
@@ -293,6 +317,7 @@ impl Config {
             notify: Vec::new(),
             brand: Brand::default(),
             announcement: None,
+            checks: ChecksConfig::default(),
         }
     }
 }

@@ -21,6 +21,7 @@ impl TestSite {
                 config: Config::with_defaults("Acme Status", "https://acme.test/", tz, Vec::new()),
                 incidents: Vec::new(),
                 maintenance: Vec::new(),
+                checks: Default::default(),
             },
         }
     }

@@ -4,6 +4,8 @@
 //!
 //! `build` (and `serve`) report [`future_times`]; `check` reports every rule ([`site`]).
 
+pub mod measured;
+
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
@@ -47,6 +49,7 @@ pub fn site(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
         no_components(i, now, &mut out);
         resolution(i, tz, &mut out);
     }
+    out.extend(measured::rules(site, now));
     out.sort_by(|a, b| {
         (&a.diag.file, a.diag.line, a.rule).cmp(&(&b.diag.file, b.diag.line, b.rule))
     });
@@ -222,6 +225,7 @@ mod tests {
             ),
             incidents,
             maintenance: Vec::new(),
+            checks: Default::default(),
         }
     }
 

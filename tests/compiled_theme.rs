@@ -75,6 +75,7 @@ fn sites() -> Vec<PathBuf> {
         "lint-clean",
         "truth",
         "branded",
+        "measured",
     ] {
         sites.push(common::fixture(name));
     }

@@ -177,6 +177,7 @@ fn hostile_site(base_url: &str) -> Site {
                 "",
             ),
         ],
+        checks: Default::default(),
     }
 }
 

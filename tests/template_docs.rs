@@ -107,6 +107,9 @@ fn contexts(site: &Path, drafts: bool, tmp: &Path) -> Vec<(String, Value)> {
     if site.join("assets").is_dir() {
         common::copy_dir(&site.join("assets"), &copy.join("assets"));
     }
+    if site.join("data").is_dir() {
+        common::copy_dir(&site.join("data"), &copy.join("data"));
+    }
     for page in PAGES {
         std::fs::write(
             copy.join("templates").join(page),
@@ -147,6 +150,7 @@ fn the_template_reference_documents_every_variable() {
         common::fixture("basic"),
         common::fixture("branded"),
         repo.join("tests/acceptance/sites/statuses"),
+        common::fixture("measured"),
     ];
     for site in &sites {
         for (template, ctx) in contexts(site, true, tmp.path()) {

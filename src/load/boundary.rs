@@ -85,6 +85,18 @@ pub fn read(canon_root: &Path, path: &Path) -> Result<Vec<u8>, Refusal> {
 /// resolved every link on the way), at most [`MAX_FILE_BYTES`]. Saves resolving every
 /// content file's path again.
 pub fn read_regular(real: &Path) -> Result<Vec<u8>, Refusal> {
+    let mut bytes = Vec::new();
+    read_regular_into(real, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read`] into a buffer the caller reuses (cleared first): large files read one after
+/// another then cost no fresh memory each.
+pub fn read_into(canon_root: &Path, path: &Path, bytes: &mut Vec<u8>) -> Result<(), Refusal> {
+    read_regular_into(&resolve(canon_root, path)?, bytes)
+}
+
+fn read_regular_into(real: &Path, bytes: &mut Vec<u8>) -> Result<(), Refusal> {
     use std::os::unix::fs::OpenOptionsExt;
     // Non-blocking, so opening a FIFO returns at once instead of waiting for a writer;
     // it is then refused as not a regular file.
@@ -100,16 +112,17 @@ pub fn read_regular(real: &Path) -> Result<Vec<u8>, Refusal> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Refusal::TooLarge(meta.len()));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    bytes.clear();
+    bytes.reserve(meta.len() as usize);
     // A file growing while read is still capped.
     (&mut file)
         .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+        .read_to_end(bytes)
         .map_err(Refusal::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Refusal::TooLarge(bytes.len() as u64));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 fn kind(meta: &std::fs::Metadata) -> &'static str {

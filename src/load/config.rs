@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::diag::Diagnostic;
 use crate::load::reader::Reader;
-use crate::site::{Component, Config, FeedsConfig, PostmortemConfig, UptimeConfig};
+use crate::site::{ChecksConfig, Component, Config, FeedsConfig, PostmortemConfig, UptimeConfig};
 
 pub const FILE: &str = "site.toml";
 
@@ -24,6 +24,7 @@ const TOP_KEYS: &[&str] = &[
     "notify",
     "brand",
     "announcement",
+    "checks",
 ];
 const UPTIME_KEYS: &[&str] = &["days", "slo", "partial_outage_weight", "count_maintenance"];
 const COMPONENT_KEYS: &[&str] = &["id", "name", "group", "description", "slo", "since"];
@@ -131,6 +132,16 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
             .map(|n| n as u32)
             .unwrap_or(postmortem.due_hours);
     }
+    let mut checks = ChecksConfig::default();
+    if let Some(c) = table(&mut r, t, "checks") {
+        r.deny_unknown(c, &["gap_factor", "undeclared_minutes"], "[checks]");
+        checks.gap_factor = r
+            .opt_f64(c, "gap_factor", 1.0, 1000.0)
+            .unwrap_or(checks.gap_factor);
+        checks.undeclared_minutes = r
+            .opt_f64(c, "undeclared_minutes", 0.0, 1_000_000.0)
+            .unwrap_or(checks.undeclared_minutes);
+    }
 
     let mut components = Vec::new();
     let mut seen = HashSet::new();
@@ -225,6 +236,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         notify,
         brand,
         announcement,
+        checks,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod boundary;
 pub mod brand;
+pub mod checks;
 pub mod config;
 pub mod content;
 pub mod contrast;
@@ -225,10 +226,18 @@ pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCac
         h.finish()
     };
     let inc_cache = cache.map(|c| (&c.incidents, config_hash));
-    let mut incidents: Vec<Incident> =
-        parse_all(root, &incidents_dir(root), &mut diags, inc_cache, |f, d| {
-            content::parse_incident(f, cfg, tz, d)
-        });
+    // Check histories (large files, mostly reading and number parsing) load beside the
+    // incidents.
+    let mut check_diags = Vec::new();
+    let (checks, mut incidents): (_, Vec<Incident>) = rayon::join(
+        || checks::load(root, cfg, &mut check_diags),
+        || {
+            parse_all(root, &incidents_dir(root), &mut diags, inc_cache, |f, d| {
+                content::parse_incident(f, cfg, tz, d)
+            })
+        },
+    );
+    diags.extend(check_diags);
     walk::stray_markdown(root, &mut diags);
     let maint_cache = cache.map(|c| (&c.maintenance, config_hash));
     let mut maintenance: Vec<Maintenance> = parse_all(
@@ -268,6 +277,7 @@ pub fn load_site_cached(root: &Path, opts: &LoadOptions, cache: Option<&ParseCac
         config: config.expect("checked above"),
         incidents,
         maintenance,
+        checks,
     };
     if !opts.drafts {
         site.drop_drafts();

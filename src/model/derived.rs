@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::model::measured::{self, MeasuredFigures};
 use crate::model::metrics::{self, Metrics};
 use crate::model::status;
 use crate::model::uptime::{self, ComponentFigures};
@@ -28,6 +29,8 @@ pub struct Derived {
     pub figures: Vec<ComponentFigures>,
     /// Detection, resolution and follow-up figures.
     pub metrics: Metrics,
+    /// Measured figures of the components with a check history, in `site.toml` order.
+    pub measured: Vec<MeasuredFigures>,
 }
 
 impl Derived {
@@ -49,6 +52,7 @@ impl Derived {
             incident_statuses,
             figures,
             metrics: metrics::metrics(site, now),
+            measured: measured::measured_figures(site, now),
         }
     }
 
@@ -66,6 +70,11 @@ impl Derived {
             .get(slug)
             .copied()
             .unwrap_or(UpdateStatus::Investigating)
+    }
+
+    /// A component's measured figures, when it has a check history.
+    pub fn measured_of(&self, id: &str) -> Option<&MeasuredFigures> {
+        self.measured.iter().find(|m| m.id == id)
     }
 
     /// A component's uptime figures.

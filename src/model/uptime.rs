@@ -173,6 +173,51 @@ pub struct ComponentUptime {
     pub uptime_90d: Option<f64>,
     pub uptime_all: Option<f64>,
     pub days: Vec<DayFigure>,
+    /// What the component's check history measured; absent without one (docs/checks.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<MeasuredUptime>,
+}
+
+/// The `measured` object of a component in `uptime.json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredUptime {
+    /// Checks in the history up to "now".
+    pub checks: usize,
+    /// The median spacing of checks; `null` with fewer than two.
+    pub check_interval_seconds: Option<f64>,
+    /// A gap longer than this many intervals is no data.
+    pub gap_factor: f64,
+    /// `null` where the window has no data.
+    pub uptime_30d: Option<f64>,
+    pub uptime_90d: Option<f64>,
+    pub uptime_all: Option<f64>,
+    /// The same days as `days`.
+    pub days: Vec<MeasuredDay>,
+}
+
+/// Measured figures over one span of time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredWindow {
+    /// Percent, unrounded; `None` when the span has no data.
+    pub uptime: Option<f64>,
+    /// Failed time that counts (maintenance forgiven unless it counts), minutes.
+    pub downtime_minutes: f64,
+    /// Time with data, minutes.
+    pub data_minutes: f64,
+    /// Checks in the span.
+    pub checks: usize,
+    /// Nearest-rank percentiles of the checks' response times, ms.
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+}
+
+/// One day (site timezone) of measured figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasuredDay {
+    /// `YYYY-MM-DD`.
+    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub figures: MeasuredWindow,
 }
 
 impl WindowFigure {
@@ -842,6 +887,7 @@ impl UptimeReport {
                     uptime_90d: f.last_90_days.measured(),
                     uptime_all: f.all_time.measured(),
                     days: f.days.clone(),
+                    measured: None,
                 })
                 .collect(),
         }

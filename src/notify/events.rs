@@ -213,6 +213,7 @@ mod tests {
             ),
             incidents,
             maintenance,
+            checks: Default::default(),
         }
     }
 

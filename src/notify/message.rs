@@ -353,6 +353,7 @@ mod tests {
             ),
             incidents: vec![i],
             maintenance: vec![m],
+            checks: Default::default(),
         }
     }
 

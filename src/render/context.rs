@@ -95,6 +95,9 @@ pub struct UptimeRow {
     pub days: Vec<UptimeDay>,
     /// The marks' `<li>` items, rendered once in Rust (see [`marks_items`]).
     pub items: String,
+    /// The measured 90-day figure ("99.950%", or "no data") beside the declared one,
+    /// when the component has a check history.
+    pub measured: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,6 +240,9 @@ pub struct IncidentPage {
     pub actions: Vec<ActionCtx>,
     /// How many of `actions` are overdue as of the build time.
     pub overdue_actions: usize,
+    /// Measured availability and response times around the incident, for the
+    /// components it names that have a check history.
+    pub measured: Option<IncidentMeasuredCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -344,6 +350,8 @@ pub struct ComponentUptimeCtx {
     /// Months of history left out of the calendar.
     pub months_hidden: usize,
     pub history_since: Option<DateCtx>,
+    /// What the checks measured, when the component has a check history.
+    pub measured: Option<MeasuredCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,6 +390,8 @@ pub struct UptimePage {
     pub components: Vec<ComponentUptimeCtx>,
     pub metrics: MetricsCtx,
     pub calendar_months: usize,
+    /// "How we measure", when some component has a check history.
+    pub method: Option<MethodCtx>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -414,4 +424,87 @@ pub struct ComponentPage {
     pub total_pages: usize,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// The response-time chart, when the component has a check history.
+    pub response: Option<ResponseCtx>,
+}
+
+/// One measured window: "Last 30 days", "99.972%", "12 min failed".
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasuredWindowCtx {
+    pub label: String,
+    /// `None`: no data in the window.
+    pub percent: Option<String>,
+    pub downtime: String,
+    /// Below the component's SLO.
+    pub breach: bool,
+}
+
+/// A component's measured figures (uptime and component pages).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasuredCtx {
+    pub windows: Vec<MeasuredWindowCtx>,
+    /// The 90-day figure alone, for the overview table: "99.950%", or "No data".
+    pub percent_90d: String,
+    /// The median spacing of checks: "1 min".
+    pub interval: Option<String>,
+    /// Checks counted (up to now, from `since`): "525,600".
+    pub checks: String,
+}
+
+/// How both kinds of figure are computed (uptime page).
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodCtx {
+    /// `[uptime].partial_outage_weight`: "0.3".
+    pub partial_weight: String,
+    pub count_maintenance: bool,
+    /// `[checks].gap_factor`: "3".
+    pub gap_factor: String,
+}
+
+/// One day of the response-time table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseDayCtx {
+    pub date: DateCtx,
+    pub percent: Option<String>,
+    pub p50: Option<String>,
+    pub p95: Option<String>,
+    pub checks: usize,
+}
+
+/// The response-time chart of a component page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseCtx {
+    /// The chart, an `<svg>` built here with every text escaped.
+    pub svg: String,
+    /// The chart's text alternative, shown under it (`chart-<id>-summary`, which the
+    /// chart's `aria-describedby` names).
+    pub summary: String,
+    /// The id of the summary's element.
+    pub summary_id: String,
+    /// Oldest first, as the chart.
+    pub days: Vec<ResponseDayCtx>,
+}
+
+/// One component's measurements around an incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentMeasuredRow {
+    pub name: String,
+    pub url: String,
+    /// Measured availability during the incident.
+    pub during: Option<String>,
+    /// Measured availability from an hour before to an hour after.
+    pub around: Option<String>,
+    /// Failed time in the wider window.
+    pub failed: String,
+    pub p50: Option<String>,
+    pub p95: Option<String>,
+    pub checks: usize,
+}
+
+/// The incident page's measured section.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentMeasuredCtx {
+    pub from: TimeCtx,
+    pub to: TimeCtx,
+    pub rows: Vec<IncidentMeasuredRow>,
 }

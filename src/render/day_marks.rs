@@ -162,8 +162,25 @@ pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeR
         Some(d) => format!("since {}", kit.clock.date(d).display),
         None => "last 90 days".to_string(),
     };
-    let days = day_marks(kit, &f.days, spans, true);
+    let mut days = day_marks(kit, &f.days, spans, true);
+    let measured = kit.derived.measured_of(&f.id);
+    if let Some(m) = measured {
+        // The measured figure goes after the declared one, before the incidents.
+        for (d, md) in days.iter_mut().zip(&m.days) {
+            if d.date.datetime != md.date.to_string() {
+                continue;
+            }
+            let at = d.label.find(". Incident").unwrap_or(d.label.len());
+            d.label
+                .insert_str(at, &format!("; {}", crate::render::measured::day_label(md)));
+        }
+    }
     UptimeRow {
+        measured: measured.map(|m| {
+            m.last_90_days
+                .uptime
+                .map_or_else(|| "no data".to_string(), format_percent)
+        }),
         percent: window_percent(w),
         period,
         window_days: kit.site.config.uptime.days,

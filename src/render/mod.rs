@@ -15,6 +15,7 @@ pub mod figures;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod measured;
 pub mod nesting;
 pub mod page_cache;
 pub mod page_kit;

@@ -28,5 +28,6 @@ check basic "$repo/tests/fixtures/basic" https://acme.example/deep/sub/path/ /de
 check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --drafts
 check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
 check branded "$repo/tests/fixtures/branded" https://status.northwind.example/ /
+check measured "$repo/tests/fixtures/measured" https://measured.example/ /
 echo "screenshots: $out/shots"
 exit $status

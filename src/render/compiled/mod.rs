@@ -19,8 +19,9 @@ use askama::Template;
 mod translate;
 
 use crate::render::context::{
-    ComponentPage, DateCtx, HistoryPage, IncidentPage, IndexPage, MaintenancePage, NotFoundPage,
-    SiteCtx, TimeCtx, UpdateCtx, UptimePage, UptimeRow,
+    ComponentPage, DateCtx, HistoryPage, IncidentMeasuredCtx, IncidentPage, IndexPage,
+    MaintenancePage, MeasuredCtx, MethodCtx, NotFoundPage, ResponseCtx, SiteCtx, TimeCtx,
+    UpdateCtx, UptimePage, UptimeRow,
 };
 
 /// The crate's HTML escaper (see `xml::html_escape`), named in `askama.toml`.
@@ -118,6 +119,7 @@ tera_if_objects!(
     crate::render::brand::LogoCtx,
     crate::render::brand::AnnouncementCtx
 );
+tera_if_objects!(MeasuredCtx, MethodCtx, ResponseCtx, IncidentMeasuredCtx);
 
 /// A page context that the built-in theme can render without Tera.
 pub trait CompiledPage {

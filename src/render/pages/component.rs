@@ -71,6 +71,7 @@ pub fn component_pages(
         windows.iter().map(|m| kit.maintenance_card(m)).collect();
     let uptime = component_uptime(kit, f, spans, false);
     let bar = uptime_row(kit, f, spans);
+    let response = crate::render::measured::response_ctx(kit, &c.id, &c.name);
     let chunks: Vec<&[&Incident]> = if incidents.is_empty() {
         vec![&[]]
     } else {
@@ -117,6 +118,7 @@ pub fn component_pages(
                 total_pages,
                 prev_url: (n > 1).then(|| kit.urls.path(&component_path(&c.id, n - 1))),
                 next_url: (n < total_pages).then(|| kit.urls.path(&component_path(&c.id, n + 1))),
+                response: response.clone(),
             };
             kit.render(
                 theme,

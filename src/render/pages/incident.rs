@@ -50,6 +50,7 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         contents,
         overdue_actions: actions.iter().filter(|a| a.overdue).count(),
         actions,
+        measured: crate::render::measured::incident_measured(kit, i),
     };
     kit.render(
         theme,
@@ -69,7 +70,8 @@ pub fn cached_incident_page(
     let Some((cache, context)) = cache else {
         return incident_page(kit, theme, i);
     };
-    let key = context ^ hash_of(i);
+    // The measurements around the incident change with the check history.
+    let key = context ^ hash_of(i) ^ hash_of(&crate::render::measured::incident_measured(kit, i));
     if let Some(file) = PageCache::get(&cache.incidents, &i.slug, key) {
         return Ok(file);
     }

@@ -127,6 +127,7 @@ pub fn component_uptime(
             kit.clock
                 .date(f.all_time.start.with_timezone(&kit.clock.tz).date_naive())
         }),
+        measured: crate::render::measured::measured_ctx(kit, &f.id, f.slo),
     }
 }
 
@@ -182,6 +183,7 @@ pub fn uptime_page(
             .collect(),
         metrics: metrics_ctx(kit, metrics),
         calendar_months: CALENDAR_MONTHS,
+        method: crate::render::measured::method_ctx(kit),
     };
     kit.render(theme, "uptime.html", "uptime/index.html", &page)
 }
