@@ -76,19 +76,24 @@ fn measured_site() -> (tempfile::TempDir, PathBuf) {
     (tmp, root)
 }
 
-#[test]
-fn a_year_of_checks_matches_the_independent_reference() {
-    let (tmp, root) = measured_site();
-    let out = tmp.path().join("public");
-    let o = common::statusgen(&[
+/// `statusgen build` of `root` into `out` at `now`.
+fn build_at(root: &Path, out: &Path, now: &str) -> std::process::Output {
+    common::statusgen(&[
         "build",
         "--root",
         root.to_str().unwrap(),
         "--output",
         out.to_str().unwrap(),
         "--now",
-        NOW,
-    ]);
+        now,
+    ])
+}
+
+#[test]
+fn a_year_of_checks_matches_the_independent_reference() {
+    let (tmp, root) = measured_site();
+    let out = tmp.path().join("public");
+    let o = build_at(&root, &out, NOW);
     assert!(o.status.success(), "{}", common::stderr(&o));
     run_python(
         "measured_reference.py",
@@ -104,15 +109,7 @@ fn a_year_of_checks_matches_the_independent_reference() {
 
     // The same input builds byte-identical output.
     let again = tmp.path().join("again");
-    let o = common::statusgen(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        again.to_str().unwrap(),
-        "--now",
-        NOW,
-    ]);
+    let o = build_at(&root, &again, NOW);
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(common::tree(&out) == common::tree(&again));
 }
@@ -161,17 +158,7 @@ fn small_site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
 fn bad_histories_are_reported_at_once_and_nothing_is_written() {
     let (tmp, root) = small_site(&[("web.csv", "time,ok\n2026-03-14T10:36:00Z,true\n")]);
     let out = tmp.path().join("public");
-    let build = || {
-        common::statusgen(&[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-            "--now",
-            NOW,
-        ])
-    };
+    let build = || build_at(&root, &out, NOW);
     let o = build();
     assert!(o.status.success(), "{}", common::stderr(&o));
     let before = common::tree(&out);
@@ -211,15 +198,7 @@ fn bad_histories_are_reported_at_once_and_nothing_is_written() {
 fn pages_show_the_measurements_beside_the_declared_figures() {
     let (tmp, root) = common::copy_fixture("measured");
     let out = tmp.path().join("public");
-    let o = common::statusgen(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--now",
-        "2026-11-26T12:00:00Z",
-    ]);
+    let o = build_at(&root, &out, "2026-11-26T12:00:00Z");
     assert!(o.status.success(), "{}", common::stderr(&o));
     let index = common::read(&out, "index.html");
     assert!(

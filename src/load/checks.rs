@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -377,17 +378,7 @@ fn check_row(
     p: &mut Problems,
     days: &mut DayCache,
 ) -> Option<(i64, bool, Option<f32>)> {
-    let time = parse_time_cached(row.time, days);
-    if time.is_none() {
-        p.add(
-            line,
-            format!(
-                "`time` {:?} is not an RFC 3339 time with an offset",
-                row.time
-            ),
-            "write times like 2026-03-14T10:36:00Z or 2026-03-14T11:36:00+01:00",
-        );
-    }
+    let time = time_or_problem(row.time, line, p, days);
     let ok = match row.ok {
         "true" => Some(true),
         "false" => Some(false),
@@ -426,6 +417,19 @@ fn check_row(
         return None;
     }
     Some((time?, ok?, response?))
+}
+
+/// A row's time, or its problem reported.
+fn time_or_problem(text: &str, line: usize, p: &mut Problems, days: &mut DayCache) -> Option<i64> {
+    let time = parse_time_cached(text, days);
+    if time.is_none() {
+        p.add(
+            line,
+            format!("`time` {text:?} is not an RFC 3339 time with an offset"),
+            "write times like 2026-03-14T10:36:00Z or 2026-03-14T11:36:00+01:00",
+        );
+    }
+    time
 }
 
 fn parse_response(v: &str) -> Option<f32> {
@@ -473,17 +477,7 @@ fn parse_jsonl(text: &str, series: &mut Series, p: &mut Problems) {
                 continue;
             }
         };
-        let time = parse_time_cached(&row.time, &mut days);
-        if time.is_none() {
-            p.add(
-                line,
-                format!(
-                    "`time` {:?} is not an RFC 3339 time with an offset",
-                    row.time
-                ),
-                "write times like 2026-03-14T10:36:00Z or 2026-03-14T11:36:00+01:00",
-            );
-        }
+        let time = time_or_problem(&row.time, line, p, &mut days);
         let response = match row.response_ms {
             None => Some(None),
             Some(v) if v.is_finite() && v >= 0.0 => Some(Some(v as f32)),
@@ -692,10 +686,12 @@ fn fast_time_cached(s: &str, cache: &mut DayCache) -> Option<i64> {
         Some((date, days)) if date[..] == b[..10] => *days,
         _ => {
             let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-            if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-                return None;
-            }
-            let days = days_from_civil(year, month, day);
+            let date = chrono::NaiveDate::from_ymd_opt(
+                i32::try_from(year).ok()?,
+                u32::try_from(month).ok()?,
+                u32::try_from(day).ok()?,
+            )?;
+            let days = i64::from(date.num_days_from_ce()) - DAYS_TO_EPOCH;
             let mut date = [0u8; 10];
             date.copy_from_slice(&b[..10]);
             *cache = Some((date, days));
@@ -741,25 +737,8 @@ fn fast_time_cached(s: &str, cache: &mut DayCache) -> Option<i64> {
     Some(secs * 1000 + millis)
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+/// Days from 0001-01-01 (chrono's day 1 of the common era) to 1970-01-01.
+const DAYS_TO_EPOCH: i64 = 719_163;
 
 #[cfg(test)]
 mod tests {
