@@ -15,14 +15,6 @@ impl Checks {
     pub fn is_empty(&self) -> bool {
         self.series.is_empty()
     }
-
-    /// The history of one component, if it has one.
-    pub fn of(&self, component: &str) -> Option<&Series> {
-        self.series
-            .iter()
-            .find(|s| s.component == component)
-            .map(|s| &**s)
-    }
 }
 
 /// One component's checks, strictly ascending by time. The columns have equal length.
