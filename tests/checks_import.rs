@@ -521,6 +521,24 @@ fn imported_histories_check_and_build() {
     );
     let checked = statusgen(&["check", "--root", s(&root), "--now", common::NOW]);
     assert!(checked.status.success(), "{}", common::stderr(&checked));
+    // The build read every imported check: uptime.json's measured counts are the rows.
+    let report: serde_json::Value =
+        serde_json::from_str(&common::read(&out, "uptime.json")).unwrap();
+    for (id, expected) in [("api", "prometheus-api.csv"), ("auth", "upptime-api.csv")] {
+        let rows = std::fs::read_to_string(export(&format!("expected/{expected}")))
+            .unwrap()
+            .lines()
+            .count()
+            - 1;
+        let component = report["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        assert_eq!(component["measured"]["checks"], rows, "{id}");
+        assert!(component["measured"]["uptime_all"].as_f64().unwrap() < 100.0, "{id}");
+    }
 }
 
 #[test]
