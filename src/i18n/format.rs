@@ -61,6 +61,7 @@ pub struct Formats {
     date: DatePattern,
     datetime: DatePattern,
     month: DatePattern,
+    day: DatePattern,
     weekdays: Vec<String>,
 }
 
@@ -69,6 +70,7 @@ pub struct Patterns<'a> {
     pub date: &'a str,
     pub datetime: &'a str,
     pub month: &'a str,
+    pub day: &'a str,
 }
 
 impl Patterns<'_> {
@@ -76,6 +78,7 @@ impl Patterns<'_> {
         date: "d MMM y",
         datetime: "d MMM y, HH:mm",
         month: "MMMM y",
+        day: "EEE d MMM",
     };
 }
 
@@ -109,6 +112,7 @@ impl Formats {
             date: pattern(patterns.date, Patterns::ENGLISH.date),
             datetime: pattern(patterns.datetime, Patterns::ENGLISH.datetime),
             month: pattern(patterns.month, Patterns::ENGLISH.month),
+            day: pattern(patterns.day, Patterns::ENGLISH.day),
             weekdays,
         }
     }
@@ -144,6 +148,14 @@ impl Formats {
         self.decimal.format(&d).to_string()
     }
 
+    /// A decimal written in Rust's shortest form ("99.95"), in the locale's digits.
+    pub fn decimal_str(&self, s: &str) -> String {
+        match s.parse::<Decimal>() {
+            Ok(d) => self.decimal.format(&d).to_string(),
+            Err(_) => s.to_string(),
+        }
+    }
+
     /// A calendar date: "26 Nov 2026", "26. Nov. 2026".
     pub fn date(&self, d: NaiveDate) -> String {
         self.date.format(d.and_time(chrono::NaiveTime::MIN))
@@ -152,6 +164,11 @@ impl Formats {
     /// A local date and time, without zone: "26 Nov 2026, 14:05".
     pub fn datetime(&self, t: NaiveDateTime) -> String {
         self.datetime.format(t)
+    }
+
+    /// A day in the bar's tooltip, without the year: "Thu 26 Nov".
+    pub fn day(&self, d: NaiveDate) -> String {
+        self.day.format(d.and_time(chrono::NaiveTime::MIN))
     }
 
     /// A month: "November 2026".

@@ -14,6 +14,7 @@
 
 pub mod catalog;
 pub mod format;
+mod words;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -65,6 +66,23 @@ pub fn shipped(code: &str) -> Option<&'static Lang> {
     SHIPPED.iter().find(|l| l.code == code)
 }
 
+/// The catalog a `language` tag uses: the shipped language of that tag (any case), else
+/// of its primary language (`de-AT` → `de`, `pt` → `pt-BR`, `zh-Hans-CN` → `zh-CN`).
+pub fn catalog_for(tag: &str) -> Option<&'static Lang> {
+    SHIPPED
+        .iter()
+        .find(|l| l.code.eq_ignore_ascii_case(tag))
+        .or_else(|| {
+            let primary = tag.split('-').next().unwrap_or(tag);
+            SHIPPED.iter().find(|l| {
+                l.code
+                    .split('-')
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+            })
+        })
+}
+
 /// "en, de, fr, …": the shipped tags, for messages.
 pub fn shipped_list() -> String {
     SHIPPED
@@ -89,6 +107,12 @@ fn shipped_catalog(lang: &'static Lang) -> &'static Catalog {
         .position(|l| std::ptr::eq(l, lang))
         .unwrap_or(0);
     &all[i]
+}
+
+/// The English keys a shipped catalog lacks (their texts show in English).
+pub fn missing_keys(lang: &'static Lang) -> Vec<&'static str> {
+    let c = shipped_catalog(lang);
+    english().keys().filter(|k| c.get(k).is_none()).collect()
 }
 
 /// The English catalog: the reference key list.
@@ -136,7 +160,7 @@ impl Texts {
     }
 
     fn build(language: &str, overrides: &[Override]) -> Texts {
-        let lang = shipped(language).unwrap_or(&SHIPPED[0]);
+        let lang = catalog_for(language).unwrap_or(&SHIPPED[0]);
         let mut messages: HashMap<&'static str, Msg> = HashMap::new();
         for (k, m) in english().iter().chain(shipped_catalog(lang).iter()) {
             messages.insert(k, m.clone());
@@ -151,10 +175,11 @@ impl Texts {
             Some(Msg::Text(p)) => catalog::plain(p).map(str::to_string),
             _ => None,
         };
-        let (date, datetime, month) = (
+        let (date, datetime, month, day) = (
             plain("format_date"),
             plain("format_datetime"),
             plain("format_month"),
+            plain("format_day"),
         );
         let english = format::Patterns::ENGLISH;
         let formats = Formats::new(
@@ -163,6 +188,7 @@ impl Texts {
                 date: date.as_deref().unwrap_or(english.date),
                 datetime: datetime.as_deref().unwrap_or(english.datetime),
                 month: month.as_deref().unwrap_or(english.month),
+                day: day.as_deref().unwrap_or(english.day),
             },
         );
         Texts {
@@ -384,5 +410,49 @@ mod tests {
                 panic!("{}: {e:?}", lang.code);
             }
         }
+    }
+
+    /// A shipped catalog has every English key (else `check` warns and the text shows
+    /// in English), only English's keys, only the placeholders English has, and date
+    /// patterns that parse.
+    #[test]
+    fn every_shipped_catalog_is_complete_and_consistent() {
+        let en = english();
+        let mut problems = Vec::new();
+        for lang in SHIPPED {
+            let c = shipped_catalog(lang);
+            for key in missing_keys(lang) {
+                problems.push(format!("{}: `{key}` is missing", lang.code));
+            }
+            for (key, msg) in c.iter() {
+                let Some(reference) = en.get(key) else {
+                    problems.push(format!("{}: `{key}` is not an English key", lang.code));
+                    continue;
+                };
+                let allowed = reference.placeholders();
+                for p in msg.placeholders() {
+                    if !allowed.contains(&p) {
+                        problems.push(format!("{}: `{key}` uses {{{p}}}", lang.code));
+                    }
+                }
+                if key.starts_with("format_")
+                    && let Msg::Text(p) = msg
+                    && let Err(e) =
+                        format::Formats::check_pattern(lang, catalog::plain(p).unwrap_or(""))
+                {
+                    problems.push(format!("{}: `{key}`: {e}", lang.code));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn regional_tags_use_their_language() {
+        assert_eq!(catalog_for("de-AT").map(|l| l.code), Some("de"));
+        assert_eq!(catalog_for("pt").map(|l| l.code), Some("pt-BR"));
+        assert_eq!(catalog_for("zh-cn").map(|l| l.code), Some("zh-CN"));
+        assert!(catalog_for("sv").is_none());
+        assert!(shipped_list().starts_with("en, de, fr, es, pt-BR"));
     }
 }

@@ -87,8 +87,18 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
         None => "en".to_string(),
         Some(v) => {
             let lang = r.opt_str(t, "language").unwrap_or_else(|| "en".into());
-            if is_language_tag(&lang) {
+            if is_language_tag(&lang) && crate::i18n::catalog_for(&lang).is_some() {
                 lang
+            } else if is_language_tag(&lang) {
+                r.error(
+                    &v.span(),
+                    format!("`language` = {lang:?} has no interface catalog"),
+                    format!(
+                        "use one of the shipped languages: {} (a regional tag such as \"de-AT\" uses its language's catalog); docs/i18n.md tells how to add one",
+                        crate::i18n::shipped_list()
+                    ),
+                );
+                "en".to_string()
             } else {
                 r.error(
                     &v.span(),

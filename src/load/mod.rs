@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod contrast;
 pub mod frontmatter;
+pub mod i18n;
 pub mod notify;
 pub mod reader;
 pub mod root;
@@ -71,6 +72,7 @@ fn read_config(root: &Path, opts: &LoadOptions, diags: &mut Vec<Diagnostic>) -> 
     };
     let mut config = config::parse(text, diags)?;
     brand::read_assets(root, &mut config.brand, config::FILE, diags);
+    config.i18n = i18n::load(root, &config.language, diags);
     if let Some(url) = &opts.base_url {
         match crate::base_url::check(url) {
             Ok(()) => config.base_url = crate::base_url::normalize(url),

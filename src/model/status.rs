@@ -137,26 +137,8 @@ pub fn time_to_resolve(i: &Incident, now: DateTime<Utc>) -> Option<Duration> {
 
 /// "1 h 5 min", "30 min", "2 d 3 h", "45 s": for durations shown to people.
 pub fn human_duration(d: Duration) -> String {
-    let secs = d.num_seconds().max(0);
-    if secs < 60 {
-        return format!("{secs} s");
-    }
-    let mins = secs / 60;
-    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
-    let mut parts = Vec::new();
-    if d > 0 {
-        parts.push(format!("{d} d"));
-    }
-    if h > 0 {
-        parts.push(format!("{h} h"));
-    }
-    if m > 0 && d == 0 {
-        parts.push(format!("{m} min"));
-    }
-    if parts.is_empty() {
-        parts.push("0 min".into());
-    }
-    parts.join(" ")
+    // One wording of durations: the English catalog's (`i18n::Texts::duration`).
+    crate::i18n::Texts::english().duration(d)
 }
 
 #[cfg(test)]

@@ -73,11 +73,11 @@ pub struct LevelCtx {
     pub label: &'static str,
 }
 
-impl From<Level> for LevelCtx {
-    fn from(l: Level) -> LevelCtx {
+impl LevelCtx {
+    pub fn new(l: Level, texts: &'static crate::i18n::Texts) -> LevelCtx {
         LevelCtx {
             key: l.as_str(),
-            label: l.label(),
+            label: texts.level(l),
         }
     }
 }

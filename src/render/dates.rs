@@ -7,14 +7,11 @@ use chrono_tz::Tz;
 /// An instant as people read it, on pages and in feeds: site-local time with the zone
 /// and its UTC offset, e.g. `14 Mar 2026, 10:36 CET (UTC+01:00)`.
 pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
-    use chrono::{Datelike, Offset, Timelike};
-    use chrono_tz::OffsetName;
+    use chrono::{Datelike, Timelike};
     // Built by hand rather than with `format`: every page shows many times and
     // strftime parsing was a visible share of a large build.
     use std::fmt::Write;
     let local = t.with_timezone(&tz);
-    let abbr = local.offset().abbreviation().unwrap_or("");
-    let secs = local.offset().fix().local_minus_utc();
     let mut out = String::with_capacity(40);
     let _ = write!(
         out,
@@ -25,10 +22,21 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
         local.hour(),
         local.minute()
     );
+    push_zone(&mut out, &local);
+    out
+}
+
+/// " CET (UTC+01:00)", " UTC", " (UTC+04:00)": the zone's abbreviation and offset.
+fn push_zone(out: &mut String, local: &DateTime<Tz>) {
+    use chrono::Offset;
+    use chrono_tz::OffsetName;
+    use std::fmt::Write;
+    let abbr = local.offset().abbreviation().unwrap_or("");
+    let secs = local.offset().fix().local_minus_utc();
     // Zones without a letter abbreviation print "+03"; UTC needs no offset.
     if abbr == "UTC" && secs == 0 {
         out.push_str(" UTC");
-        return out;
+        return;
     }
     if !(abbr.starts_with(['+', '-']) || abbr.is_empty()) {
         out.push(' ');
@@ -41,6 +49,15 @@ pub fn local_time(t: DateTime<Utc>, tz: Tz) -> String {
         secs.abs() / 3600,
         secs.abs() % 3600 / 60
     );
+}
+
+/// [`local_time`] in the build's language: the date and clock from the catalog's
+/// `format_datetime` (CLDR names and digits), then the zone as [`local_time`] writes it
+/// (the same in every language).
+pub fn local_time_in(t: DateTime<Utc>, tz: Tz, texts: &crate::i18n::Texts) -> String {
+    let local = t.with_timezone(&tz);
+    let mut out = texts.formats.datetime(local.naive_local());
+    push_zone(&mut out, &local);
     out
 }
 

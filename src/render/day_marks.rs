@@ -7,9 +7,10 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 
+use crate::i18n::{Arg, TrArg};
 use crate::model::uptime::{ComponentFigures, DayFigure, day_start};
 use crate::render::context::{UptimeDay, UptimeRow};
-use crate::render::figures::{clipped_since, format_percent, human_minutes, window_percent};
+use crate::render::figures::{clipped_since, window_percent};
 use crate::render::page_kit::PageKit;
 use crate::site::Incident;
 
@@ -115,35 +116,52 @@ pub fn day_marks(
         .zip(per_day)
         .map(|(d, incidents)| {
             let date = kit.clock.date(d.date);
+            let t = kit.clock.texts;
             let when = if with_year {
                 date.display.clone()
             } else {
-                d.date.format("%a %-d %b").to_string()
+                t.formats.day(d.date)
             };
+            let when = Arg::Str(when.into());
             let mut label = match d.uptime {
-                None => format!("{when}: no data"),
-                Some(u) if d.downtime_minutes > 0.0 => format!(
-                    "{when}: {} available, {} down",
-                    format_percent(u),
-                    human_minutes(d.downtime_minutes)
+                None => t.fmt("day_no_data", &[("date", when)]),
+                Some(u) if d.downtime_minutes > 0.0 => t.fmt(
+                    "day_available_down",
+                    &[
+                        ("date", when),
+                        ("percent", Arg::Str(t.percent(u).into())),
+                        (
+                            "downtime",
+                            Arg::Str(t.human_minutes(d.downtime_minutes).into()),
+                        ),
+                    ],
                 ),
-                Some(u) => format!("{when}: {} available", format_percent(u)),
+                Some(u) => t.fmt(
+                    "day_available",
+                    &[("date", when), ("percent", Arg::Str(t.percent(u).into()))],
+                ),
             };
             if !incidents.is_empty() {
-                let titles: Vec<&str> = incidents
+                let mut titles: Vec<String> = incidents
                     .iter()
                     .take(TITLES_PER_DAY)
-                    .map(|i| i.title.as_str())
+                    .map(|i| i.title.clone())
                     .collect();
-                label.push_str(if incidents.len() == 1 {
-                    ". Incident: "
-                } else {
-                    ". Incidents: "
-                });
-                label.push_str(&titles.join("; "));
                 if incidents.len() > TITLES_PER_DAY {
-                    label.push_str(&format!("; and {} more", incidents.len() - TITLES_PER_DAY));
+                    titles.push(t.fmt(
+                        "day_more",
+                        &[("n", (incidents.len() - TITLES_PER_DAY).arg())],
+                    ));
                 }
+                label.push_str(t.get("sentence_end"));
+                label.push(' ');
+                label.push_str(&t.fmt(
+                    "day_incidents",
+                    &[
+                        ("n", incidents.len().arg()),
+                        ("titles", Arg::Str(titles.join("; ").into())),
+                    ],
+                ));
             }
             UptimeDay {
                 date,
@@ -159,8 +177,11 @@ pub fn day_marks(
 pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeRow {
     let w = &f.last_90_days;
     let period = match clipped_since(kit, w, 90) {
-        Some(d) => format!("since {}", kit.clock.date(d).display),
-        None => "last 90 days".to_string(),
+        Some(d) => kit.clock.texts.fmt(
+            "period_since",
+            &[("date", Arg::Str(kit.clock.date(d).display.into()))],
+        ),
+        None => kit.clock.texts.get("period_last_90").to_string(),
     };
     let mut days = day_marks(kit, &f.days, spans, true);
     let measured = kit.derived.measured_of(&f.id);
@@ -177,11 +198,12 @@ pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeR
     }
     UptimeRow {
         measured: measured.map(|m| {
-            m.last_90_days
-                .uptime
-                .map_or_else(|| "no data".to_string(), format_percent)
+            m.last_90_days.uptime.map_or_else(
+                || kit.clock.texts.get("no_data").to_string(),
+                |u| kit.clock.texts.percent(u),
+            )
         }),
-        percent: window_percent(w),
+        percent: window_percent(kit, w),
         period,
         window_days: kit.site.config.uptime.days,
         items: marks_items(&days),

@@ -11,11 +11,13 @@ use serde::Serialize;
 
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
+use crate::i18n::Texts;
 use crate::model::derived::Derived;
 use crate::model::status;
 use crate::render::compiled::CompiledPage;
 use crate::render::context::{
-    AffectedCtx, DateCtx, IncidentCard, MaintenanceCard, NamedLink, SiteCtx, TimeCtx, UpdateCtx,
+    AffectedCtx, DateCtx, IncidentCard, LevelCtx, MaintenanceCard, NamedLink, SiteCtx, TimeCtx,
+    UpdateCtx,
 };
 use crate::render::page_cache::PageCache;
 use crate::render::theme::Theme;
@@ -23,15 +25,20 @@ use crate::render::urls::Urls;
 use crate::render::{brand, favicon};
 use crate::site::{Incident, Maintenance, Site, Update};
 
-/// Turns instants into what pages show, in the site timezone.
+/// Turns instants into what pages show, in the site timezone and language.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     pub tz: Tz,
+    pub texts: &'static Texts,
 }
 
 impl Clock {
+    pub fn new(tz: Tz, texts: &'static Texts) -> Clock {
+        Clock { tz, texts }
+    }
+
     pub fn time(&self, t: DateTime<Utc>) -> TimeCtx {
-        let display = crate::render::dates::local_time(t, self.tz);
+        let display = crate::render::dates::local_time_in(t, self.tz, self.texts);
         TimeCtx {
             display,
             datetime: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -40,7 +47,7 @@ impl Clock {
 
     pub fn date(&self, d: NaiveDate) -> DateCtx {
         DateCtx {
-            display: crate::render::dates::local_date(d),
+            display: self.texts.formats.date(d),
             datetime: d.to_string(),
         }
     }
@@ -71,14 +78,12 @@ impl<'a> PageKit<'a> {
     pub fn new(site: &'a Site, derived: &'a Derived, theme: &Theme) -> PageKit<'a> {
         let now = derived.now;
         let urls = Urls::new(&site.config.base_url);
-        let clock = Clock {
-            tz: site.config.timezone,
-        };
+        let texts = Texts::resolve(&site.config.language, &site.config.i18n);
+        let clock = Clock::new(site.config.timezone, texts);
         let versioned = |path: &str| match theme.asset_version(path) {
             Some(v) => format!("{}?v={v}", urls.path(path)),
             None => urls.path(path),
         };
-        let texts = crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n);
         let level = derived.site_level;
         let site_ctx = SiteCtx {
             title: site.config.title.clone(),
@@ -117,6 +122,19 @@ impl<'a> PageKit<'a> {
         }
     }
 
+    /// "Incident history, page 2 of 5": a paginated page's title.
+    pub fn titled_page(&self, title: &str, n: usize, pages: usize) -> String {
+        use crate::i18n::{Arg, TrArg};
+        self.clock.texts.fmt(
+            "title_page",
+            &[
+                ("title", Arg::Str(title.into())),
+                ("page", n.arg()),
+                ("pages", pages.arg()),
+            ],
+        )
+    }
+
     pub fn page_title(&self, title: &str) -> String {
         format!("{title} · {}", self.site.config.title)
     }
@@ -131,7 +149,7 @@ impl<'a> PageKit<'a> {
     pub fn update(&self, u: &Update) -> UpdateCtx {
         UpdateCtx {
             status: u.status.as_str(),
-            status_label: u.status.label(),
+            status_label: self.clock.texts.update_status(u.status),
             at: self.clock.time(u.at),
             message: u.message.clone(),
         }
@@ -151,14 +169,17 @@ impl<'a> PageKit<'a> {
             title: i.title.clone(),
             url: self.urls.incident(&i.slug),
             impact: i.impact.as_str(),
-            impact_label: i.impact.label(),
+            impact_label: self.clock.texts.impact(i.impact),
             severity: i.severity.clone(),
             started: self.clock.time(i.started),
             // As of "now": a resolution time still to come has not happened yet.
             resolved: status::resolved_at(i, self.now).map(|r| self.clock.time(r)),
             ongoing: status::incident_open(i, self.now),
             upcoming: status::incident_open(i, self.now) && i.started > self.now,
-            duration: status::human_duration(status::incident_duration(i, self.now)),
+            duration: self
+                .clock
+                .texts
+                .duration(status::incident_duration(i, self.now)),
             components: i
                 .components
                 .iter()
@@ -166,7 +187,7 @@ impl<'a> PageKit<'a> {
                     id: a.id.clone(),
                     name: self.component_name(&a.id),
                     url: self.urls.component(&a.id),
-                    level: a.level.into(),
+                    level: LevelCtx::new(a.level, self.clock.texts),
                 })
                 .collect(),
             latest_update: latest(&i.updates).map(|u| self.update(u)),
@@ -183,10 +204,10 @@ impl<'a> PageKit<'a> {
             title: m.title.clone(),
             url: self.urls.maintenance(&m.slug),
             status: st.as_str(),
-            status_label: st.label(),
+            status_label: self.clock.texts.maintenance_status(st),
             starts: self.clock.time(m.starts),
             ends: self.clock.time(m.ends),
-            duration: status::human_duration(m.ends - m.starts),
+            duration: self.clock.texts.duration(m.ends - m.starts),
             components: m
                 .components
                 .iter()
@@ -254,23 +275,19 @@ mod tests {
     fn times_in_utc_sites_and_numeric_zones() {
         let t = at(14, 9, 36);
         assert_eq!(
-            Clock { tz: chrono_tz::UTC }.time(t).display,
+            Clock::new(chrono_tz::UTC, Texts::english()).time(t).display,
             "14 Mar 2026, 09:36 UTC"
         );
         assert_eq!(
-            Clock {
-                tz: chrono_tz::Asia::Dubai
-            }
-            .time(t)
-            .display,
+            Clock::new(chrono_tz::Asia::Dubai, Texts::english())
+                .time(t)
+                .display,
             "14 Mar 2026, 13:36 (UTC+04:00)"
         );
         assert_eq!(
-            Clock {
-                tz: chrono_tz::America::New_York
-            }
-            .time(t)
-            .display,
+            Clock::new(chrono_tz::America::New_York, Texts::english())
+                .time(t)
+                .display,
             "14 Mar 2026, 05:36 EDT (UTC-04:00)"
         );
     }

@@ -87,7 +87,7 @@ pub fn component_pages(
             let title = if n == 1 {
                 c.name.clone()
             } else {
-                format!("{}, page {n} of {total_pages}", c.name)
+                kit.titled_page(&c.name, n, total_pages)
             };
             let page = ComponentPage {
                 title: kit.page_title(&title),
@@ -99,7 +99,7 @@ pub fn component_pages(
                     name: c.name.clone(),
                     description: c.description.clone(),
                     group: c.group.clone(),
-                    level: f.status.into(),
+                    level: crate::render::context::LevelCtx::new(f.status, kit.clock.texts),
                 },
                 uptime: uptime.clone(),
                 bar: bar.clone(),

@@ -45,16 +45,16 @@ pub fn history_pages(
                 match months.last_mut().filter(|m| m.key == key) {
                     Some(m) => m.incidents.push(card),
                     None => months.push(MonthGroup {
-                        label: local.format("%B %Y").to_string(),
+                        label: kit.clock.texts.formats.month(local.date_naive()),
                         key,
                         incidents: vec![card],
                     }),
                 }
             }
             let title = if n == 1 {
-                "Incident history".to_string()
+                kit.clock.texts.get("incident_history").to_string()
             } else {
-                format!("Incident history, page {n} of {total_pages}")
+                kit.titled_page(kit.clock.texts.get("incident_history"), n, total_pages)
             };
             let page = HistoryPage {
                 title: kit.page_title(&title),

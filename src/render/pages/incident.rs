@@ -30,7 +30,7 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
             owner: a.owner.clone(),
             due: a.due.map(|d| kit.clock.date(d)),
             status: a.status.as_str(),
-            status_label: a.status.label(),
+            status_label: kit.clock.texts.action_status(a.status),
             overdue: !a.status.is_closed() && a.due.is_some_and(|d| d < today),
         })
         .collect();
@@ -42,8 +42,8 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         incident: kit.incident_card(i),
         template: i.template.as_str(),
         detected: kit.clock.time(i.detected),
-        time_to_detect: status::human_duration(status::time_to_detect(i)),
-        time_to_resolve: status::time_to_resolve(i, kit.now).map(status::human_duration),
+        time_to_detect: kit.clock.texts.duration(status::time_to_detect(i)),
+        time_to_resolve: status::time_to_resolve(i, kit.now).map(|d| kit.clock.texts.duration(d)),
         updates: updates.into_iter().map(|(_, u)| kit.update(u)).collect(),
         has_postmortem: !body.html.trim().is_empty(),
         postmortem: body.html,

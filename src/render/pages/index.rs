@@ -7,7 +7,9 @@ use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::status;
 use crate::model::uptime::ComponentFigures;
-use crate::render::context::{Banner, ComponentRow, ComponentSection, IncidentCard, IndexPage};
+use crate::render::context::{
+    Banner, ComponentRow, ComponentSection, IncidentCard, IndexPage, LevelCtx,
+};
 use crate::render::day_marks::{Spans, uptime_row};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
@@ -43,7 +45,7 @@ pub fn index_page(
             id: c.id.clone(),
             name: c.name.clone(),
             description: c.description.clone(),
-            level: (*level).into(),
+            level: LevelCtx::new(*level, kit.clock.texts),
             url: kit.urls.component(&c.id),
             uptime: figures.iter().find(|f| f.id == c.id).and_then(|f| {
                 let s = spans.get(&f.id)?;
@@ -100,8 +102,8 @@ pub fn index_page(
         nav: "status",
         draft: false,
         banner: Banner {
-            level: overall.into(),
-            wording: status::overall_wording(overall),
+            level: LevelCtx::new(overall, kit.clock.texts),
+            wording: kit.clock.texts.overall(overall),
         },
         sections,
         active_incidents,

@@ -25,7 +25,7 @@ pub fn maintenance_page(
             .rev()
             .map(|u| UpdateCtx {
                 status: u.status.as_str(),
-                status_label: u.status.label(),
+                status_label: kit.clock.texts.maintenance_status(u.status),
                 at: kit.clock.time(u.at),
                 message: u.message.clone(),
             })

@@ -8,7 +8,7 @@ use crate::render::theme::Theme;
 
 pub fn not_found_page(kit: &PageKit, theme: &Theme) -> Result<OutputFile, Diagnostic> {
     let page = NotFoundPage {
-        title: kit.page_title("Page not found"),
+        title: kit.page_title(kit.clock.texts.get("not_found_title")),
         canonical: String::new(),
         nav: "",
         draft: false,

@@ -11,15 +11,15 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::metrics::Metrics;
-use crate::model::status;
+
+use crate::i18n::Arg;
 use crate::model::uptime::{ComponentFigures, MonthFigure, WindowFigure};
+use crate::render::context::LevelCtx;
 use crate::render::context::{
     BudgetCtx, ComponentUptimeCtx, MetricsCtx, MonthCtx, OverdueCtx, UptimePage, WindowCtx,
 };
 use crate::render::day_marks::{Spans, day_marks, marks_items};
-use crate::render::figures::{
-    clipped_since, format_minutes, format_percent, format_slo, human_minutes, window_percent,
-};
+use crate::render::figures::{clipped_since, window_percent};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
 
@@ -32,32 +32,41 @@ fn window_ctx(kit: &PageKit, label: &str, w: &WindowFigure, days: Option<u64>) -
         None => Some(w.start.with_timezone(&kit.clock.tz).date_naive()),
     };
     WindowCtx {
-        label: label.into(),
-        since: since.map(|d| format!("since {}", kit.clock.date(d).display)),
-        percent: window_percent(w),
-        downtime: human_minutes(w.downtime_minutes),
+        label: kit.clock.texts.get(label).into(),
+        since: since.map(|d| {
+            kit.clock.texts.fmt(
+                "period_since",
+                &[("date", Arg::Str(kit.clock.date(d).display.into()))],
+            )
+        }),
+        percent: window_percent(kit, w),
+        downtime: kit.clock.texts.human_minutes(w.downtime_minutes),
         breach: w.breach && w.length_minutes > 0.0,
     }
 }
 
-fn budget_ctx(f: &ComponentFigures) -> BudgetCtx {
+fn budget_ctx(kit: &PageKit, f: &ComponentFigures) -> BudgetCtx {
+    let t = kit.clock.texts;
     let b = &f.budget;
     let overspent = b.remaining_minutes < 0.0;
     BudgetCtx {
-        allowed: format_minutes(b.allowed_minutes),
-        used: format_minutes(b.used_minutes),
+        allowed: t.minutes(b.allowed_minutes),
+        used: t.minutes(b.used_minutes),
         remaining: if overspent {
-            format!("overspent by {}", format_minutes(b.remaining_minutes))
+            t.fmt(
+                "overspent_by",
+                &[("amount", Arg::Str(t.minutes(b.remaining_minutes).into()))],
+            )
         } else {
-            format_minutes(b.remaining_minutes)
+            t.minutes(b.remaining_minutes)
         },
         overspent,
         used_percent: b.used_percent.map(|p| {
             // Over 100 % is real (overspent); only the truncation matters here.
             if p >= 100.0 {
-                format!("{:.1}%", (p * 10.0).floor() / 10.0)
+                t.percent_1(p)
             } else {
-                format_percent(p)
+                t.percent(p)
             }
         }),
         meter: b.used_percent.map_or(0.0, |p| p.clamp(0.0, 100.0)),
@@ -70,14 +79,14 @@ fn month_ctx(kit: &PageKit, m: &MonthFigure, spans: &Spans, slo: f64) -> MonthCt
     MonthCtx {
         label: first.map_or_else(
             || format!("{}-{:02}", m.year, m.month),
-            |d| d.format("%B %Y").to_string(),
+            |d| kit.clock.texts.formats.month(d),
         ),
         key: format!("{}-{:02}", m.year, m.month),
         percent: (m.length_minutes > 0.0)
             .then_some(m.uptime)
             .flatten()
-            .map(format_percent),
-        downtime: human_minutes(m.downtime_minutes),
+            .map(|p| kit.clock.texts.percent(p)),
+        downtime: kit.clock.texts.human_minutes(m.downtime_minutes),
         breach: m.breach,
         breach_days: m
             .days
@@ -98,9 +107,9 @@ pub fn component_uptime(
     calendar: bool,
 ) -> ComponentUptimeCtx {
     let windows = vec![
-        window_ctx(kit, "Last 30 days", &f.last_30_days, Some(30)),
-        window_ctx(kit, "Last 90 days", &f.last_90_days, Some(90)),
-        window_ctx(kit, "All time", &f.all_time, None),
+        window_ctx(kit, "window_last_30", &f.last_30_days, Some(30)),
+        window_ctx(kit, "window_last_90", &f.last_90_days, Some(90)),
+        window_ctx(kit, "all_time", &f.all_time, None),
     ];
     let shown = if calendar {
         f.months.len().min(CALENDAR_MONTHS)
@@ -116,11 +125,11 @@ pub fn component_uptime(
         id: f.id.clone(),
         name: f.name.clone(),
         url: kit.urls.component(&f.id),
-        level: f.status.into(),
-        slo: format_slo(f.slo),
+        level: LevelCtx::new(f.status, kit.clock.texts),
+        slo: kit.clock.texts.slo(f.slo),
         breach_windows: windows.iter().filter(|w| w.breach).count(),
         windows,
-        budget: budget_ctx(f),
+        budget: budget_ctx(kit, f),
         months,
         months_hidden: f.months.len() - shown,
         history_since: (f.all_time.length_minutes > 0.0).then(|| {
@@ -133,8 +142,8 @@ pub fn component_uptime(
 
 fn metrics_ctx(kit: &PageKit, m: &Metrics) -> MetricsCtx {
     MetricsCtx {
-        mttd: m.mttd.map(status::human_duration),
-        mttr: m.mttr.map(status::human_duration),
+        mttd: m.mttd.map(|d| kit.clock.texts.duration(d)),
+        mttr: m.mttr.map(|d| kit.clock.texts.duration(d)),
         resolved_incidents: m.resolved_incidents,
         recurrence: m.recurrence.rate.map(|r| {
             let p = (r * 1000.0 + 1e-6).floor() / 10.0;
@@ -157,7 +166,7 @@ fn metrics_ctx(kit: &PageKit, m: &Metrics) -> MetricsCtx {
                 owner: a.owner.clone(),
                 due: kit.clock.date(a.due),
                 days_overdue: a.days_overdue,
-                status_label: a.status.label(),
+                status_label: kit.clock.texts.action_status(a.status),
             })
             .collect(),
     }
@@ -172,7 +181,7 @@ pub fn uptime_page(
 ) -> Result<OutputFile, Diagnostic> {
     let empty = Spans { spans: Vec::new() };
     let page = UptimePage {
-        title: kit.page_title("Uptime"),
+        title: kit.page_title(kit.clock.texts.get("uptime")),
         canonical: kit.urls.absolute("uptime/"),
         nav: "uptime",
         draft: false,
@@ -194,6 +203,8 @@ mod tests {
     use crate::model::uptime::DayFigure;
     use crate::model::uptime::{UptimeReport, component_figures};
     use crate::render::day_marks::day_level;
+    #[allow(unused_imports)]
+    use crate::render::figures::{format_minutes, format_percent, format_slo, human_minutes};
     use crate::render::pages::render_pages;
     use crate::render::pages::tests::{at, incident, now, test_site};
     use crate::site::Component;
