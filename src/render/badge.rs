@@ -10,7 +10,6 @@ use quick_xml::events::BytesText;
 
 use crate::files::OutputFile;
 use crate::model::derived::Derived;
-use crate::model::status::overall_wording;
 use crate::render::escape::clean;
 use crate::site::Site;
 use crate::vocabulary::Level;
@@ -203,23 +202,31 @@ pub fn render_badges(
         .map(|c| (c, derived.level(&c.id)))
         .collect();
     let overall = derived.site_level;
-    let wording = overall_wording(overall);
+    let t = crate::i18n::Texts::for_site(site);
+    let wording = t.overall(overall);
     let mut files = vec![OutputFile::new(
         "badge.svg",
         svg(
-            "status",
+            t.get("badge_label"),
             wording,
             color(overall),
             &format!("{}: {wording}", site.config.title),
         ),
     )];
     for (c, level) in levels {
-        let state = level.label().to_lowercase();
+        let state = t.level(level).to_lowercase();
         let pct = uptime_90d(&c.id).and_then(percent);
         let (message, accessible) = match &pct {
             Some(p) => (
                 format!("{state} · {p}"),
-                format!("{}: {state}, {p} uptime over 90 days", c.name),
+                t.fmt(
+                    "badge_uptime",
+                    &[
+                        ("name", crate::i18n::Arg::Str(c.name.as_str().into())),
+                        ("state", crate::i18n::Arg::Str(state.as_str().into())),
+                        ("percent", crate::i18n::Arg::Str(p.as_str().into())),
+                    ],
+                ),
             ),
             None => (state.clone(), format!("{}: {state}", c.name)),
         };

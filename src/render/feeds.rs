@@ -12,9 +12,10 @@ use quick_xml::events::BytesText;
 use rayon::prelude::*;
 
 use crate::files::OutputFile;
+use crate::i18n::{Arg, Texts};
 use crate::model::derived::Derived;
 use crate::model::status::maintenance_status;
-use crate::render::dates::local_time;
+use crate::render::dates::local_time_in;
 use crate::render::escape::{clean, html_escape};
 use crate::render::plain_text::markdown_to_html;
 use crate::render::urls::Urls;
@@ -79,6 +80,7 @@ enum Source {
 }
 
 fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> String {
+    let t = Texts::for_site(site);
     let names: Vec<String> = ids
         .map(|id| {
             let id = id.as_ref();
@@ -88,7 +90,7 @@ fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> S
         })
         .collect();
     if names.is_empty() {
-        "none".to_string()
+        t.get("feed_none").to_string()
     } else {
         names.join(", ")
     }
@@ -109,40 +111,47 @@ fn incident_entry(urls: &Urls, i: &Incident, n: usize, now: DateTime<Utc>) -> En
 
 fn incident_content(site: &Site, url: &str, i: &Incident, status: UpdateStatus) -> String {
     let tz = site.config.timezone;
+    let t = Texts::for_site(site);
     let mut html = String::new();
     html.push_str(&format!(
-        "<p><strong>Status:</strong> {}</p>\n",
-        status.label()
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_status_label")),
+        html_escape(t.update_status(status))
     ));
     let impact = match &i.severity {
-        Some(sev) => format!("{} ({})", i.impact.label(), sev),
-        None => i.impact.label().to_string(),
+        Some(sev) => format!("{} ({})", t.impact(i.impact), sev),
+        None => t.impact(i.impact).to_string(),
     };
     html.push_str(&format!(
-        "<p><strong>Impact:</strong> {}</p>\n",
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_impact_label")),
         html_escape(&impact)
     ));
     html.push_str(&format!(
-        "<p><strong>Affected components:</strong> {}</p>\n",
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_affected_label")),
         html_escape(&component_names(site, i.components.iter().map(|a| &a.id)))
     ));
-    let mut when = format!("Started {}", local_time(i.started, tz));
+    let mut when = t.fmt1("feed_started", "time", &local_time_in(i.started, tz, t));
     if let Some(r) = i.resolved {
-        when.push_str(&format!(", resolved {}", local_time(r, tz)));
+        when.push_str(", ");
+        when.push_str(&t.fmt1("feed_resolved", "time", &local_time_in(r, tz, t)));
     }
     html.push_str(&format!("<p>{}</p>\n", html_escape(&when)));
     timeline(
         &mut html,
         i.updates
             .iter()
-            .map(|u| (u.at, u.status.label(), u.message.as_str())),
+            .map(|u| (u.at, t.update_status(u.status), u.message.as_str())),
         tz,
+        t,
     );
     let link_text = if crate::render::markdown::is_blank(&i.body) {
-        "Read the incident report"
+        t.get("feed_read_report")
     } else {
-        "Read the incident report and post-mortem"
+        t.get("feed_read_report_postmortem")
     };
+    let link_text = html_escape(link_text);
     html.push_str(&format!(
         "<p><a href=\"{}\">{link_text}</a></p>",
         html_escape(url)
@@ -156,6 +165,7 @@ fn timeline<'a>(
     html: &mut String,
     updates: impl DoubleEndedIterator<Item = (DateTime<Utc>, &'static str, &'a str)>,
     tz: chrono_tz::Tz,
+    t: &Texts,
 ) {
     let mut items = updates.rev().peekable();
     if items.peek().is_none() {
@@ -164,19 +174,26 @@ fn timeline<'a>(
     html.push_str("<ul>\n");
     for (at, label, message) in items {
         html.push_str(&format!(
-            "<li><time datetime=\"{}\">{}</time> <strong>{label}</strong>: {}</li>\n",
+            "<li><time datetime=\"{}\">{}</time> <strong>{}</strong>: {}</li>\n",
             at.to_rfc3339(),
-            html_escape(&local_time(at, tz)),
+            html_escape(&local_time_in(at, tz, t)),
+            html_escape(label),
             html_escape(message)
         ));
     }
     html.push_str("</ul>\n");
 }
 
-fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>) -> Entry {
+fn maintenance_entry(
+    urls: &Urls,
+    t: &Texts,
+    m: &Maintenance,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Entry {
     Entry {
         url: urls.absolute(&format!("maintenance/{}/", m.slug)),
-        title: format!("Maintenance: {}", m.title),
+        title: t.fmt1("feed_maintenance_title", "title", &m.title),
         updated: maintenance_updated(m, now),
         published: m.starts,
         category: "maintenance".to_string(),
@@ -188,27 +205,37 @@ fn maintenance_entry(urls: &Urls, m: &Maintenance, n: usize, now: DateTime<Utc>)
 
 fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Utc>) -> String {
     let tz = site.config.timezone;
+    let t = Texts::for_site(site);
     let status = maintenance_status(m, now);
     let mut html = String::new();
     html.push_str(&format!(
-        "<p><strong>Status:</strong> {}</p>\n",
-        status.label()
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_status_label")),
+        html_escape(t.maintenance_status(status))
     ));
     html.push_str(&format!(
-        "<p><strong>Window:</strong> {} to {}</p>\n",
-        html_escape(&local_time(m.starts, tz)),
-        html_escape(&local_time(m.ends, tz))
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_window_label")),
+        html_escape(&t.fmt(
+            "feed_window",
+            &[
+                ("start", Arg::Str(local_time_in(m.starts, tz, t).into())),
+                ("end", Arg::Str(local_time_in(m.ends, tz, t).into())),
+            ]
+        ))
     ));
     html.push_str(&format!(
-        "<p><strong>Affected components:</strong> {}</p>\n",
+        "<p><strong>{}</strong> {}</p>\n",
+        html_escape(t.get("feed_affected_label")),
         html_escape(&component_names(site, m.components.iter()))
     ));
     timeline(
         &mut html,
         m.updates
             .iter()
-            .map(|u| (u.at, u.status.label(), u.message.as_str())),
+            .map(|u| (u.at, t.maintenance_status(u.status), u.message.as_str())),
         tz,
+        t,
     );
     if !m.body.trim().is_empty() {
         html.push_str(&markdown_to_html(&m.body));
@@ -224,6 +251,7 @@ fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Ut
 /// Every entry of the site without content, newest first (ties broken by URL for
 /// stable output).
 fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
+    let t = Texts::for_site(site);
     let mut all: Vec<Entry> = site
         .incidents
         .iter()
@@ -233,7 +261,7 @@ fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
             site.maintenance
                 .iter()
                 .enumerate()
-                .map(|(n, m)| maintenance_entry(urls, m, n, now)),
+                .map(|(n, m)| maintenance_entry(urls, t, m, n, now)),
         )
         .collect();
     all.sort_by(|a, b| {
@@ -423,7 +451,7 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
     let mut channels = vec![Channel {
         title: site.config.title.clone(),
         description: if site.config.description.trim().is_empty() {
-            format!("Incidents and maintenance of {}", site.config.title)
+            Texts::for_site(site).fmt1("feed_description", "site", &site.config.title)
         } else {
             site.config.description.clone()
         },
@@ -433,8 +461,14 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
     }];
     for c in &site.config.components {
         channels.push(Channel {
-            title: format!("{}: {}", site.config.title, c.name),
-            description: format!("Incidents and maintenance affecting {}", c.name),
+            title: Texts::for_site(site).fmt(
+                "feed_component_title",
+                &[
+                    ("site", Arg::Str(site.config.title.as_str().into())),
+                    ("name", Arg::Str(c.name.as_str().into())),
+                ],
+            ),
+            description: Texts::for_site(site).fmt1("feed_component_description", "name", &c.name),
             page: urls.absolute(&format!("components/{}/", c.id)),
             dir: format!("components/{}/", c.id),
             entries: all

@@ -103,6 +103,7 @@ fn event(
     m: &Maintenance,
     now: DateTime<Utc>,
 ) -> Vec<String> {
+    let t = crate::i18n::Texts::for_site(site);
     let status = maintenance_status(m, now);
     let url = urls.absolute(&format!("maintenance/{}/", m.slug));
     let names: Vec<String> = m
@@ -119,9 +120,14 @@ fn event(
         description.push_str("\n\n");
     }
     if !names.is_empty() {
-        description.push_str(&format!("Affected components: {}\n", names.join(", ")));
+        description.push_str(&t.fmt1("ics_affected", "names", &names.join(", ")));
+        description.push('\n');
     }
-    description.push_str(&format!("Status: {}\n{url}", status.label()));
+    description.push_str(&format!(
+        "{} {}\n{url}",
+        t.get("feed_status_label"),
+        t.maintenance_status(status)
+    ));
     let cancelled = status == MaintenanceStatus::Cancelled;
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
@@ -159,13 +165,18 @@ pub fn render_ics(site: &Site, now: DateTime<Utc>) -> OutputFile {
         "METHOD:PUBLISH".to_string(),
         format!(
             "X-WR-CALNAME:{}",
-            escape_text(&format!("{}: maintenance", site.config.title))
+            escape_text(&crate::i18n::Texts::for_site(site).fmt1(
+                "ics_name",
+                "site",
+                &site.config.title
+            ))
         ),
         format!(
             "X-WR-CALDESC:{}",
-            escape_text(&format!(
-                "Scheduled maintenance windows of {}",
-                site.config.title
+            escape_text(&crate::i18n::Texts::for_site(site).fmt1(
+                "ics_description",
+                "site",
+                &site.config.title
             ))
         ),
     ];
