@@ -24,6 +24,15 @@ check() { # name root base-url base-path [extra build args...]
     --shots "$out/shots" --name "$name" || status=1
 }
 check demo "$repo" https://example.github.io/status/ /status/
+# The demo in other languages (docs/i18n.md): German, Japanese and right-to-left Arabic.
+langs="$out/langs"
+for lang in de ja ar; do
+  mkdir -p "$langs/$lang"
+  cp -r "$repo/content" "$langs/$lang/"
+  sed 's/^language = "en"$/language = "'"$lang"'"/' "$repo/site.toml" >"$langs/$lang/site.toml"
+  grep -q "^language = \"$lang\"$" "$langs/$lang/site.toml"
+  check "demo-$lang" "$langs/$lang" https://example.github.io/status/ /status/
+done
 check basic "$repo/tests/fixtures/basic" https://acme.example/deep/sub/path/ /deep/sub/path/
 check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --drafts
 check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
