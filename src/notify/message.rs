@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::model::status::human_duration;
+use crate::i18n::Texts;
 use crate::notify::events::{Event, Subject};
 use crate::render::api::{ApiView, IncidentJson, IncidentUpdateJson};
-use crate::render::dates::local_time;
+use crate::render::dates::local_time_in;
 use crate::render::escape::clean;
 use crate::render::urls::Urls;
 use crate::site::Site;
@@ -144,6 +144,8 @@ pub struct Message {
     pub api: IncidentJson,
     /// The update announced, as the API has it.
     pub api_update: Option<IncidentUpdateJson>,
+    /// The site's language: the words of every platform's message (not the webhook JSON).
+    pub texts: &'static Texts,
 }
 
 /// Longest text excerpt (post-mortems, maintenance descriptions), in characters.
@@ -185,6 +187,7 @@ impl<'a> Composer<'a> {
 
     pub fn compose(&self, p: &Planned<'_, '_>) -> Message {
         let tz = self.site.config.timezone;
+        let t = Texts::for_site(self.site);
         let e = p.event;
         let (title, url, impact, severity, components, api, window) = match e.subject {
             Subject::Incident(i) => (
@@ -217,7 +220,7 @@ impl<'a> Composer<'a> {
                     })
                     .collect(),
                 self.api.maintenance(m),
-                Some((local_time(m.starts, tz), local_time(m.ends, tz))),
+                Some((local_time_in(m.starts, tz, t), local_time_in(m.ends, tz, t))),
             ),
         };
         let update = match e.subject {
@@ -252,22 +255,22 @@ impl<'a> Composer<'a> {
             }
         };
         let status_label = match e.kind {
-            EventKind::IncidentCreated | EventKind::IncidentUpdated => update
-                .map_or(UpdateStatus::Investigating, |u| u.status)
-                .label()
+            EventKind::IncidentCreated | EventKind::IncidentUpdated => t
+                .update_status(update.map_or(UpdateStatus::Investigating, |u| u.status))
                 .to_string(),
-            EventKind::IncidentResolved => "Resolved".into(),
-            EventKind::PostmortemPublished => "Post-mortem published".into(),
-            EventKind::MaintenanceScheduled => "Scheduled maintenance".into(),
-            EventKind::MaintenanceStarted => "Maintenance in progress".into(),
-            EventKind::MaintenanceCompleted => "Maintenance completed".into(),
-            EventKind::MaintenanceCancelled => "Maintenance cancelled".into(),
+            EventKind::IncidentResolved => t.get("update_resolved").into(),
+            EventKind::PostmortemPublished => t.get("notify_postmortem_published").into(),
+            EventKind::MaintenanceScheduled => t.get("scheduled_maintenance").into(),
+            EventKind::MaintenanceStarted => t.get("maintenance_in_progress").into(),
+            EventKind::MaintenanceCompleted => t.get("notify_maintenance_completed").into(),
+            EventKind::MaintenanceCancelled => t.get("notify_maintenance_cancelled").into(),
         };
         let text = match (e.subject, e.kind) {
             (_, EventKind::IncidentResolved) if update.is_none() => match e.subject {
-                Subject::Incident(i) => format!(
-                    "Resolved after {}.",
-                    human_duration(i.resolved.unwrap_or(e.at) - i.started)
+                Subject::Incident(i) => t.fmt1(
+                    "notify_resolved_after",
+                    "duration",
+                    &t.duration(i.resolved.unwrap_or(e.at) - i.started),
                 ),
                 Subject::Maintenance(_) => String::new(),
             },
@@ -296,13 +299,14 @@ impl<'a> Composer<'a> {
             severity,
             components,
             text: clean(&text).into_owned(),
-            at: local_time(e.at, tz),
+            at: local_time_in(e.at, tz, t),
             at_iso: e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             window,
             url,
             home_url: self.urls.base().to_string(),
             api,
             api_update,
+            texts: t,
         }
     }
 
@@ -432,6 +436,28 @@ mod tests {
             (m.headline.as_str(), m.text.as_str()),
             ("Resolved: Database outage", "Fixed.")
         );
+    }
+
+    #[test]
+    fn messages_speak_the_site_language() {
+        let mut s = site();
+        s.maintenance.clear();
+        s.config.language = "de".into();
+        let events = derive_events(&s, t(12, 0));
+        let all: Vec<&Event> = events.iter().collect();
+        let planned = plan(&all);
+        let last = planned.last().unwrap();
+        let m = Composer::new(&s, t(12, 0)).compose(last);
+        assert_eq!(m.headline, "Behoben: Database outage");
+        assert_eq!(m.at, "15. Apr. 2026, 13:00 CEST (UTC+02:00)");
+        let facts = crate::notify::payload::facts(&m);
+        assert_eq!(facts[0], ("Status", "Behoben".to_string()));
+        assert_eq!(facts[1].0, "Auswirkung");
+        assert_eq!(
+            facts[2],
+            ("Komponenten", "Public API (Schwerer Ausfall)".to_string())
+        );
+        assert_eq!(facts[3].0, "Zeitpunkt");
     }
 
     #[test]

@@ -51,31 +51,32 @@ pub fn colour(m: &Message) -> u32 {
 fn impact_label(m: &Message) -> Option<String> {
     let i = m.impact?;
     Some(match &m.severity {
-        Some(s) => format!("{} ({s})", i.label()),
-        None => i.label().to_string(),
+        Some(s) => format!("{} ({s})", m.texts.impact(i)),
+        None => m.texts.impact(i).to_string(),
     })
 }
 
 fn components_line(m: &Message) -> String {
     m.components
         .iter()
-        .map(|c| format!("{} ({})", c.name, c.level.label()))
+        .map(|c| format!("{} ({})", c.name, m.texts.level(c.level)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// The facts every platform lists, as (label, plain text).
 pub fn facts(m: &Message) -> Vec<(&'static str, String)> {
-    let mut f = vec![("Status", m.status_label.clone())];
+    let t = m.texts;
+    let mut f = vec![(t.get("notify_status"), m.status_label.clone())];
     if let Some(i) = impact_label(m) {
-        f.push(("Impact", i));
+        f.push((t.get("notify_impact"), i));
     }
     if !m.components.is_empty() {
-        f.push(("Components", components_line(m)));
+        f.push((t.get("notify_components"), components_line(m)));
     }
     match &m.window {
-        Some((starts, ends)) => f.push(("Window", format!("{starts} – {ends}"))),
-        None => f.push(("When", m.at.clone())),
+        Some((starts, ends)) => f.push((t.get("notify_window"), format!("{starts} – {ends}"))),
+        None => f.push((t.get("notify_when"), m.at.clone())),
     }
     f
 }
@@ -132,7 +133,7 @@ pub fn discord(m: &Message) -> Value {
             json!({
                 "name": k,
                 "value": truncate(&markdown_escape(&v), 1024),
-                "inline": k != "Components",
+                "inline": k != m.texts.get("notify_components"),
             })
         })
         .collect();
@@ -182,7 +183,7 @@ pub fn teams(m: &Message) -> Value {
                 "type": "AdaptiveCard",
                 "version": "1.4",
                 "body": body,
-                "actions": [{"type": "Action.OpenUrl", "title": "View on the status page", "url": m.url}],
+                "actions": [{"type": "Action.OpenUrl", "title": m.texts.get("notify_view"), "url": m.url}],
             }
         }]
     })

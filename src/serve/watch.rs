@@ -1,5 +1,5 @@
 //! Watching the site for changes: `site.toml` and the site root itself (non-recursively,
-//! so editors that replace files on save are seen), and `content/`, `templates/`,
+//! so editors that replace files on save are seen), and `content/`, `templates/`, `i18n/`,
 //! `themes/`, `static/` and `data/` (check histories) recursively. Editor temp files and everything else in the
 //! root (notably the output folder `public/` and `target/`) are ignored.
 //!
@@ -24,7 +24,7 @@ use notify_debouncer_full::{
 use crate::load::walk::is_ignored_name;
 
 /// The site folders watched recursively when they exist.
-pub const DIRS: &[&str] = &["content", "templates", "themes", "static", "data"];
+pub const DIRS: &[&str] = &["content", "templates", "themes", "static", "i18n", "data"];
 /// Quiet time after the last event before a rebuild: one save often makes several events.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
