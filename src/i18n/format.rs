@@ -181,3 +181,77 @@ impl Formats {
         self.weekdays.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::i18n::Texts;
+    use chrono::NaiveDate;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+    }
+
+    /// Expected strings checked by hand against each language's usage.
+    #[test]
+    fn dates_per_locale() {
+        let at = day().and_hms_opt(14, 5, 0).unwrap();
+        let cases = [
+            ("en", "26 Nov 2026", "26 Nov 2026, 14:05", "November 2026"),
+            (
+                "de",
+                "26. Nov. 2026",
+                "26. Nov. 2026, 14:05",
+                "November 2026",
+            ),
+            ("fr", "26 nov. 2026", "26 nov. 2026, 14:05", "novembre 2026"),
+            ("ja", "2026年11月26日", "2026年11月26日 14:05", "2026年11月"),
+            (
+                "zh-CN",
+                "2026年11月26日",
+                "2026年11月26日 14:05",
+                "2026年11月",
+            ),
+            (
+                "ar",
+                "26 نوفمبر 2026",
+                "26 نوفمبر 2026، 2:05 م",
+                "نوفمبر 2026",
+            ),
+        ];
+        for (lang, date, datetime, month) in cases {
+            let f = &Texts::resolve(lang, &[]).formats;
+            assert_eq!(f.date(day()), date, "{lang}");
+            assert_eq!(f.datetime(at), datetime, "{lang}");
+            assert_eq!(f.month(day()), month, "{lang}");
+        }
+    }
+
+    #[test]
+    fn weekdays_and_numbers_per_locale() {
+        let en = &Texts::resolve("en", &[]).formats;
+        assert_eq!(en.weekdays_narrow().concat(), "MTWTFSS");
+        assert_eq!(en.day(day()), "Thu 26 Nov");
+        assert_eq!(en.integer(1200), "1,200");
+        let ja = &Texts::resolve("ja", &[]).formats;
+        assert_eq!(ja.weekdays_narrow().concat(), "月火水木金土日");
+        let de = &Texts::resolve("de", &[]).formats;
+        assert_eq!(de.weekdays_narrow().concat(), "MDMDFSS");
+        assert_eq!(de.integer(1200), "1.200");
+        assert_eq!(de.decimal(99950, 3), "99,950");
+        let fr = &Texts::resolve("fr", &[]).formats;
+        assert_eq!(fr.integer(1200), "1\u{202f}200");
+    }
+
+    #[test]
+    fn plural_categories_follow_cldr() {
+        let cat = |lang: &str, n: i64| Texts::resolve(lang, &[]).formats.plural(n);
+        // 1 = one, 5 = other: English; French counts 0 as one; Arabic has all six.
+        assert_eq!((cat("en", 1), cat("en", 0), cat("en", 5)), (1, 5, 5));
+        assert_eq!(cat("fr", 0), 1);
+        assert_eq!(
+            [0, 1, 2, 3, 11, 100].map(|n| cat("ar", n)),
+            [0, 1, 2, 3, 4, 5]
+        );
+        assert_eq!(cat("ja", 1), 5);
+    }
+}

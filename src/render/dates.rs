@@ -57,7 +57,18 @@ fn push_zone(out: &mut String, local: &DateTime<Tz>) {
 pub fn local_time_in(t: DateTime<Utc>, tz: Tz, texts: &crate::i18n::Texts) -> String {
     let local = t.with_timezone(&tz);
     let mut out = texts.formats.datetime(local.naive_local());
-    push_zone(&mut out, &local);
+    if texts.lang.rtl {
+        // The zone is left-to-right text: isolated (LRI … PDI), its parentheses and
+        // sign stay in place inside right-to-left text.
+        let mut zone = String::new();
+        push_zone(&mut zone, &local);
+        out.push(' ');
+        out.push('\u{2066}');
+        out.push_str(zone.trim_start());
+        out.push('\u{2069}');
+    } else {
+        push_zone(&mut out, &local);
+    }
     out
 }
 
