@@ -30,16 +30,7 @@ fn demo(language: &str) -> (tempfile::TempDir, PathBuf) {
 
 fn build(root: &Path) -> (std::process::Output, PathBuf) {
     let out = root.parent().unwrap().join("public");
-    let o = common::statusgen(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--now",
-        NOW,
-    ]);
-    (o, out)
+    (common::build_at(root, &out, NOW, &[]), out)
 }
 
 fn words(text: &str) -> impl Iterator<Item = &str> {

@@ -56,6 +56,9 @@ impl DatePattern {
 }
 
 pub struct Formats {
+    /// The locale writes 0–999 as Rust does (Latin digits; grouping starts at 1,000):
+    /// the common small numbers skip ICU.
+    plain_small: bool,
     plurals: PluralRules,
     decimal: DecimalFormatter,
     date: DatePattern,
@@ -106,7 +109,10 @@ impl Formats {
             .filter_map(|d| NaiveDate::from_ymd_opt(2024, 1, d))
             .map(|d| weekday.format(d.and_time(chrono::NaiveTime::MIN)))
             .collect();
+        let plain_small = decimal.format(&Decimal::from(-987_i64)).to_string() == "-987"
+            && decimal.format(&Decimal::from(120_i64)).to_string() == "120";
         Formats {
+            plain_small,
             plurals,
             decimal,
             date: pattern(patterns.date, Patterns::ENGLISH.date),
@@ -137,6 +143,9 @@ impl Formats {
 
     /// An integer with the locale's digits and grouping ("1,200", "1.200").
     pub fn integer(&self, n: i64) -> String {
+        if self.plain_small && (0..1000).contains(&n) {
+            return n.to_string();
+        }
         self.decimal.format(&Decimal::from(n)).to_string()
     }
 

@@ -225,11 +225,17 @@ impl Texts {
     /// by the number `n`. Integers are written with the locale's digits and grouping.
     pub fn fmt(&self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         let mut out = String::new();
-        self.write(&mut out, key, args);
+        // Writing into a String cannot fail.
+        let _ = self.write(&mut out, key, args);
         out
     }
 
-    fn write(&self, out: &mut String, key: &str, args: &[(&str, Arg<'_>)]) {
+    fn write<W: fmt::Write>(
+        &self,
+        out: &mut W,
+        key: &str,
+        args: &[(&str, Arg<'_>)],
+    ) -> fmt::Result {
         let pieces = match self.messages.get(key) {
             Some(Msg::Text(pieces)) => pieces,
             Some(Msg::Plural(forms)) => {
@@ -242,29 +248,23 @@ impl Texts {
                     Some((_, p)) => p,
                     None => match forms.last() {
                         Some((_, p)) => p,
-                        None => return,
+                        None => return Ok(()),
                     },
                 }
             }
-            None => {
-                out.push_str(key);
-                return;
-            }
+            None => return out.write_str(key),
         };
         for piece in pieces {
             match piece {
-                catalog::Piece::Lit(s) => out.push_str(s),
+                catalog::Piece::Lit(s) => out.write_str(s)?,
                 catalog::Piece::Arg(name) => match args.iter().find(|(n, _)| n == name) {
-                    Some((_, Arg::Int(n))) => out.push_str(&self.formats.integer(*n)),
-                    Some((_, Arg::Str(s))) => out.push_str(s),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
+                    Some((_, Arg::Int(n))) => out.write_str(&self.formats.integer(*n))?,
+                    Some((_, Arg::Str(s))) => out.write_str(s)?,
+                    None => write!(out, "{{{name}}}")?,
                 },
             }
         }
+        Ok(())
     }
 
     /// A template's `t(k="key")`: the text, with arguments added by [`Tr::a`].
@@ -300,9 +300,7 @@ impl<'t> Tr<'t> {
 
 impl fmt::Display for Tr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut out = String::new();
-        self.texts.write(&mut out, self.key, &self.args);
-        f.write_str(&out)
+        self.texts.write(f, self.key, &self.args)
     }
 }
 

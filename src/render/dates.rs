@@ -77,12 +77,6 @@ pub const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// A date as people read it, e.g. `14 Mar 2026`.
-pub fn local_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
-}
-
 /// ISO 8601 in the site timezone with its offset and milliseconds, as Statuspage writes
 /// (`2026-03-14T10:36:00.000+01:00`).
 pub fn iso_local(t: DateTime<Utc>, tz: Tz) -> String {
@@ -120,8 +114,6 @@ mod tests {
                     format!("{base} {abbr} (UTC{offset})")
                 };
                 assert_eq!(local_time(t, tz), want);
-                let d = local.date_naive();
-                assert_eq!(local_date(d), d.format("%-d %b %Y").to_string());
             }
         }
     }
