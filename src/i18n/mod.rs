@@ -92,21 +92,16 @@ pub fn shipped_list() -> String {
         .join(", ")
 }
 
-/// The shipped catalogs, parsed once per process (they are part of the binary and
-/// tested to parse).
+/// A shipped catalog, parsed the first time a build asks for it (they are part of the
+/// binary and tested to parse).
 fn shipped_catalog(lang: &'static Lang) -> &'static Catalog {
-    static CATALOGS: OnceLock<Vec<Catalog>> = OnceLock::new();
-    let all = CATALOGS.get_or_init(|| {
-        SHIPPED
-            .iter()
-            .map(|l| Catalog::parse(l.source).unwrap_or_default())
-            .collect()
-    });
+    static CATALOGS: [OnceLock<Catalog>; SHIPPED.len()] =
+        [const { OnceLock::new() }; SHIPPED.len()];
     let i = SHIPPED
         .iter()
         .position(|l| std::ptr::eq(l, lang))
         .unwrap_or(0);
-    &all[i]
+    CATALOGS[i].get_or_init(|| Catalog::parse(SHIPPED[i].source).unwrap_or_default())
 }
 
 /// The English keys a shipped catalog lacks (their texts show in English).

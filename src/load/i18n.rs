@@ -18,28 +18,44 @@ pub fn file(language: &str) -> String {
 pub fn load(root: &Path, language: &str, diags: &mut Vec<Diagnostic>) -> Vec<Override> {
     let overrides = read(root, language, diags);
     if let Some(lang) = i18n::catalog_for(language) {
-        let missing: Vec<&str> = i18n::missing_keys(lang)
-            .into_iter()
-            .filter(|k| !overrides.iter().any(|o| o.key == *k))
-            .collect();
-        if !missing.is_empty() {
-            diags.push(
-                Diagnostic::warning(
-                    crate::load::config::FILE,
-                    0,
-                    0,
-                    format!(
-                        "the {} catalog has no text for {} key(s), shown in English: {}",
-                        lang.name,
-                        missing.len(),
-                        missing.join(", ")
-                    ),
-                )
-                .with_help(format!("add them to {} (docs/i18n.md)", file(language))),
-            );
-        }
+        diags.extend(missing_warning(
+            lang,
+            language,
+            i18n::missing_keys(lang),
+            &overrides,
+        ));
     }
     overrides
+}
+
+/// The warning for texts a shipped catalog lacks and the site's file does not give.
+fn missing_warning(
+    lang: &i18n::Lang,
+    language: &str,
+    missing: Vec<&str>,
+    overrides: &[Override],
+) -> Option<Diagnostic> {
+    let missing: Vec<&str> = missing
+        .into_iter()
+        .filter(|k| !overrides.iter().any(|o| o.key == *k))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            crate::load::config::FILE,
+            0,
+            0,
+            format!(
+                "the {} catalog has no text for {} key(s), shown in English: {}",
+                lang.name,
+                missing.len(),
+                missing.join(", ")
+            ),
+        )
+        .with_help(format!("add them to {} (docs/i18n.md)", file(language))),
+    )
 }
 
 fn read(root: &Path, language: &str, diags: &mut Vec<Diagnostic>) -> Vec<Override> {
@@ -137,6 +153,27 @@ pub fn parse(rel: &str, text: &str, language: &str, diags: &mut Vec<Diagnostic>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_a_catalog_lacks_are_a_warning_unless_the_site_gives_them() {
+        let de = i18n::catalog_for("de").unwrap();
+        let given = vec![Override {
+            key: "nav_status".into(),
+            msg: Msg::Text(i18n::catalog::pieces("Lage")),
+        }];
+        let d = missing_warning(de, "de-AT", vec!["nav_status", "today"], &given).unwrap();
+        assert_eq!(d.severity, crate::diag::Severity::Warning);
+        assert!(
+            d.message
+                .contains("German catalog has no text for 1 key(s)"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.ends_with(": today"), "{}", d.message);
+        assert!(d.help.as_deref().unwrap().contains("i18n/de-AT.toml"));
+        assert!(missing_warning(de, "de", vec!["nav_status"], &given).is_none());
+        assert!(i18n::missing_keys(de).is_empty());
+    }
 
     #[test]
     fn unknown_keys_and_placeholders_are_errors_with_lines() {
