@@ -56,11 +56,17 @@ pub fn color(level: Level) -> &'static str {
 /// A percentage for display, truncated (not rounded) to two decimals so 99.996 never
 /// reads as 100.00%.
 pub fn percent(p: f64) -> Option<String> {
+    percent_in(crate::i18n::Texts::english(), p)
+}
+
+/// [`percent`] in a language's digits and percent sign ("99,99 %").
+pub fn percent_in(t: &crate::i18n::Texts, p: f64) -> Option<String> {
     if !p.is_finite() {
         return None;
     }
-    let p = p.clamp(0.0, 100.0);
-    Some(format!("{:.2}%", (p * 100.0).floor() / 100.0))
+    let hundredths = (p.clamp(0.0, 100.0) * 100.0).floor() as i64;
+    let value = t.formats.decimal(hundredths, 2);
+    Some(t.fmt1("percent", "value", &value))
 }
 
 /// One flat badge: `label | message`, with `accessible` as its `<title>` and `aria-label`.
@@ -215,7 +221,7 @@ pub fn render_badges(
     )];
     for (c, level) in levels {
         let state = t.level(level).to_lowercase();
-        let pct = uptime_90d(&c.id).and_then(percent);
+        let pct = uptime_90d(&c.id).and_then(|p| percent_in(t, p));
         let (message, accessible) = match &pct {
             Some(p) => (
                 format!("{state} · {p}"),
