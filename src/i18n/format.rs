@@ -59,6 +59,9 @@ pub struct Formats {
     /// The locale writes 0–999 as Rust does (Latin digits; grouping starts at 1,000):
     /// the common small numbers skip ICU.
     plain_small: bool,
+    /// The decimal separator, when numbers under 1,000 are Latin digits around it
+    /// (percentages and minutes, printed thousands of times per build, skip ICU).
+    small_separator: Option<char>,
     plurals: PluralRules,
     decimal: DecimalFormatter,
     date: DatePattern,
@@ -111,8 +114,20 @@ impl Formats {
             .collect();
         let plain_small = decimal.format(&Decimal::from(-987_i64)).to_string() == "-987"
             && decimal.format(&Decimal::from(120_i64)).to_string() == "120";
+        let small_separator = plain_small
+            .then(|| {
+                let mut d = Decimal::from(9875_i64);
+                d.multiply_pow10(-1);
+                let s = decimal.format(&d).to_string();
+                let sep = s.strip_prefix("987")?.strip_suffix('5')?;
+                let mut chars = sep.chars();
+                let c = chars.next()?;
+                chars.next().is_none().then_some(c)
+            })
+            .flatten();
         Formats {
             plain_small,
+            small_separator,
             plurals,
             decimal,
             date: pattern(patterns.date, Patterns::ENGLISH.date),
@@ -152,6 +167,19 @@ impl Formats {
     /// `units / 10^scale`, keeping every decimal written ("99.900" with scale 3):
     /// the locale's decimal separator and grouping.
     pub fn decimal(&self, units: i64, scale: i16) -> String {
+        if let Some(sep) = self.small_separator
+            && units >= 0
+            && (1..=9).contains(&scale)
+        {
+            let pow = 10_i64.pow(scale as u32);
+            let (int, frac) = (units / pow, units % pow);
+            if int < 1000 {
+                return format!("{int}{sep}{frac:0width$}", width = scale as usize);
+            }
+        }
+        if scale == 0 && (0..1000).contains(&units) && self.plain_small {
+            return units.to_string();
+        }
         let mut d = Decimal::from(units);
         d.multiply_pow10(-scale);
         self.decimal.format(&d).to_string()
@@ -165,9 +193,35 @@ impl Formats {
         }
     }
 
-    /// A calendar date: "26 Nov 2026", "26. Nov. 2026".
+    /// A calendar date: "26 Nov 2026", "26. Nov. 2026". The uptime bars repeat the
+    /// same days on many pages: each thread remembers the dates it formatted.
     pub fn date(&self, d: NaiveDate) -> String {
-        self.date.format(d.and_time(chrono::NaiveTime::MIN))
+        self.cached(0, d, || {
+            self.date.format(d.and_time(chrono::NaiveTime::MIN))
+        })
+    }
+
+    fn cached(&self, kind: u8, d: NaiveDate, f: impl FnOnce() -> String) -> String {
+        use std::cell::RefCell;
+        use std::collections::HashMap;
+        type Key = (usize, u8, NaiveDate);
+        thread_local! {
+            static DATES: RefCell<HashMap<Key, String>> = RefCell::new(HashMap::new());
+        }
+        let key = (self as *const Formats as usize, kind, d);
+        if let Some(s) = DATES.with(|c| c.borrow().get(&key).cloned()) {
+            return s;
+        }
+        let s = f();
+        DATES.with(|c| {
+            let mut c = c.borrow_mut();
+            // Bounded: a build shows a few thousand distinct days at most.
+            if c.len() > 50_000 {
+                c.clear();
+            }
+            c.insert(key, s.clone());
+        });
+        s
     }
 
     /// A local date and time, without zone: "26 Nov 2026, 14:05".
@@ -177,7 +231,7 @@ impl Formats {
 
     /// A day in the bar's tooltip, without the year: "Thu 26 Nov".
     pub fn day(&self, d: NaiveDate) -> String {
-        self.day.format(d.and_time(chrono::NaiveTime::MIN))
+        self.cached(1, d, || self.day.format(d.and_time(chrono::NaiveTime::MIN)))
     }
 
     /// A month: "November 2026".

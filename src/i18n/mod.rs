@@ -18,6 +18,7 @@ mod words;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use catalog::{Catalog, Msg, Override};
@@ -118,7 +119,7 @@ pub fn english() -> &'static Catalog {
 /// Everything a build says, in one language: messages and the locale's formatters.
 pub struct Texts {
     pub lang: &'static Lang,
-    messages: HashMap<&'static str, Msg>,
+    messages: HashMap<&'static str, Msg, BuildHasherDefault<Fnv>>,
     pub formats: Formats,
 }
 
@@ -166,7 +167,7 @@ impl Texts {
 
     fn build(language: &str, overrides: &[Override]) -> Texts {
         let lang = catalog_for(language).unwrap_or(&SHIPPED[0]);
-        let mut messages: HashMap<&'static str, Msg> = HashMap::new();
+        let mut messages: HashMap<&'static str, Msg, BuildHasherDefault<Fnv>> = HashMap::default();
         for (k, m) in english().iter().chain(shipped_catalog(lang).iter()) {
             messages.insert(k, m.clone());
         }
@@ -269,6 +270,29 @@ impl Texts {
             key,
             args: Vec::new(),
         }
+    }
+}
+
+/// FNV-1a for the message table: keys are short, trusted and looked up many times per
+/// page, where SipHash's cost showed in the build's profile.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 
