@@ -180,6 +180,10 @@ impl Formats {
         if scale == 0 && (0..1000).contains(&units) && self.plain_small {
             return units.to_string();
         }
+        self.decimal_icu(units, scale)
+    }
+
+    fn decimal_icu(&self, units: i64, scale: i16) -> String {
         let mut d = Decimal::from(units);
         d.multiply_pow10(-scale);
         self.decimal.format(&d).to_string()
@@ -303,6 +307,32 @@ mod tests {
         assert_eq!(de.decimal(99950, 3), "99,950");
         let fr = &Texts::resolve("fr", &[]).formats;
         assert_eq!(fr.integer(1200), "1\u{202f}200");
+    }
+
+    /// The shortcut for small numbers writes what ICU writes, in every shipped locale.
+    #[test]
+    fn small_numbers_match_icu() {
+        for lang in crate::i18n::SHIPPED {
+            let f = &Texts::resolve(lang.code, &[]).formats;
+            for (units, scale) in [
+                (0, 3),
+                (99_972, 3),
+                (100, 0),
+                (432, 1),
+                (5, 2),
+                (999_999, 3),
+            ] {
+                assert_eq!(
+                    f.decimal(units, scale),
+                    f.decimal_icu(units, scale),
+                    "{}",
+                    lang.code
+                );
+            }
+            for n in [0, 7, 42, 999] {
+                assert_eq!(f.integer(n), f.decimal_icu(n, 0), "{}", lang.code);
+            }
+        }
     }
 
     #[test]
