@@ -150,11 +150,6 @@ impl Texts {
         texts
     }
 
-    /// A site's texts: its `language` and `i18n/<language>.toml`.
-    pub fn for_site(site: &crate::site::Site) -> &'static Texts {
-        Texts::resolve(&site.config.language, &site.config.i18n)
-    }
-
     /// A text with one placeholder filled by a string.
     pub fn fmt1(&self, key: &str, name: &str, value: &str) -> String {
         self.fmt(key, &[(name, Arg::Str(value.into()))])

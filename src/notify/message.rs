@@ -187,7 +187,7 @@ impl<'a> Composer<'a> {
 
     pub fn compose(&self, p: &Planned<'_, '_>) -> Message {
         let tz = self.site.config.timezone;
-        let t = Texts::for_site(self.site);
+        let t = Texts::resolve(&self.site.config.language, &self.site.config.i18n);
         let e = p.event;
         let (title, url, impact, severity, components, api, window) = match e.subject {
             Subject::Incident(i) => (

@@ -208,7 +208,7 @@ pub fn render_badges(
         .map(|c| (c, derived.level(&c.id)))
         .collect();
     let overall = derived.site_level;
-    let t = crate::i18n::Texts::for_site(site);
+    let t = crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n);
     let wording = t.overall(overall);
     let mut files = vec![OutputFile::new(
         "badge.svg",

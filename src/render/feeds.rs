@@ -80,7 +80,7 @@ enum Source {
 }
 
 fn component_names(site: &Site, ids: impl Iterator<Item = impl AsRef<str>>) -> String {
-    let t = Texts::for_site(site);
+    let t = Texts::resolve(&site.config.language, &site.config.i18n);
     let names: Vec<String> = ids
         .map(|id| {
             let id = id.as_ref();
@@ -111,7 +111,7 @@ fn incident_entry(urls: &Urls, i: &Incident, n: usize, now: DateTime<Utc>) -> En
 
 fn incident_content(site: &Site, url: &str, i: &Incident, status: UpdateStatus) -> String {
     let tz = site.config.timezone;
-    let t = Texts::for_site(site);
+    let t = Texts::resolve(&site.config.language, &site.config.i18n);
     let mut html = String::new();
     html.push_str(&format!(
         "<p><strong>{}</strong> {}</p>\n",
@@ -205,7 +205,7 @@ fn maintenance_entry(
 
 fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Utc>) -> String {
     let tz = site.config.timezone;
-    let t = Texts::for_site(site);
+    let t = Texts::resolve(&site.config.language, &site.config.i18n);
     let status = maintenance_status(m, now);
     let mut html = String::new();
     html.push_str(&format!(
@@ -251,7 +251,7 @@ fn maintenance_content(site: &Site, url: &str, m: &Maintenance, now: DateTime<Ut
 /// Every entry of the site without content, newest first (ties broken by URL for
 /// stable output).
 fn entries(site: &Site, urls: &Urls, now: DateTime<Utc>) -> Vec<Entry> {
-    let t = Texts::for_site(site);
+    let t = Texts::resolve(&site.config.language, &site.config.i18n);
     let mut all: Vec<Entry> = site
         .incidents
         .iter()
@@ -451,7 +451,11 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
     let mut channels = vec![Channel {
         title: site.config.title.clone(),
         description: if site.config.description.trim().is_empty() {
-            Texts::for_site(site).fmt1("feed_description", "site", &site.config.title)
+            Texts::resolve(&site.config.language, &site.config.i18n).fmt1(
+                "feed_description",
+                "site",
+                &site.config.title,
+            )
         } else {
             site.config.description.clone()
         },
@@ -461,14 +465,18 @@ pub fn render_feeds(site: &Site, derived: &Derived) -> Vec<OutputFile> {
     }];
     for c in &site.config.components {
         channels.push(Channel {
-            title: Texts::for_site(site).fmt(
+            title: Texts::resolve(&site.config.language, &site.config.i18n).fmt(
                 "feed_component_title",
                 &[
                     ("site", Arg::Str(site.config.title.as_str().into())),
                     ("name", Arg::Str(c.name.as_str().into())),
                 ],
             ),
-            description: Texts::for_site(site).fmt1("feed_component_description", "name", &c.name),
+            description: Texts::resolve(&site.config.language, &site.config.i18n).fmt1(
+                "feed_component_description",
+                "name",
+                &c.name,
+            ),
             page: urls.absolute(&format!("components/{}/", c.id)),
             dir: format!("components/{}/", c.id),
             entries: all

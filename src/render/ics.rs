@@ -103,7 +103,7 @@ fn event(
     m: &Maintenance,
     now: DateTime<Utc>,
 ) -> Vec<String> {
-    let t = crate::i18n::Texts::for_site(site);
+    let t = crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n);
     let status = maintenance_status(m, now);
     let url = urls.absolute(&format!("maintenance/{}/", m.slug));
     let names: Vec<String> = m
@@ -165,19 +165,23 @@ pub fn render_ics(site: &Site, now: DateTime<Utc>) -> OutputFile {
         "METHOD:PUBLISH".to_string(),
         format!(
             "X-WR-CALNAME:{}",
-            escape_text(&crate::i18n::Texts::for_site(site).fmt1(
-                "ics_name",
-                "site",
-                &site.config.title
-            ))
+            escape_text(
+                &crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n).fmt1(
+                    "ics_name",
+                    "site",
+                    &site.config.title
+                )
+            )
         ),
         format!(
             "X-WR-CALDESC:{}",
-            escape_text(&crate::i18n::Texts::for_site(site).fmt1(
-                "ics_description",
-                "site",
-                &site.config.title
-            ))
+            escape_text(
+                &crate::i18n::Texts::resolve(&site.config.language, &site.config.i18n).fmt1(
+                    "ics_description",
+                    "site",
+                    &site.config.title
+                )
+            )
         ),
     ];
     for m in &site.maintenance {
