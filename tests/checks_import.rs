@@ -537,7 +537,10 @@ fn imported_histories_check_and_build() {
             .find(|c| c["id"] == id)
             .unwrap();
         assert_eq!(component["measured"]["checks"], rows, "{id}");
-        assert!(component["measured"]["uptime_all"].as_f64().unwrap() < 100.0, "{id}");
+        assert!(
+            component["measured"]["uptime_all"].as_f64().unwrap() < 100.0,
+            "{id}"
+        );
     }
 }
 

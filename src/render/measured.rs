@@ -45,10 +45,11 @@ pub fn format_ms(ms: f64) -> String {
     }
 }
 
-fn window_ctx(label: &str, w: &MeasuredWindow, slo: f64) -> MeasuredWindowCtx {
+fn window_ctx(kit: &PageKit, label: &str, w: &MeasuredWindow, slo: f64) -> MeasuredWindowCtx {
+    let texts = &kit.clock.texts;
     MeasuredWindowCtx {
-        label: label.into(),
-        percent: w.uptime.map(format_percent),
+        label: texts.get(label).into(),
+        percent: w.uptime.map(|u| texts.percent(u)),
         downtime: human_minutes(w.downtime_minutes),
         breach: w.uptime.is_some_and(|u| u < slo),
     }
@@ -59,14 +60,14 @@ pub fn measured_ctx(kit: &PageKit, id: &str, slo: f64) -> Option<MeasuredCtx> {
     let m = kit.derived.measured_of(id)?;
     Some(MeasuredCtx {
         windows: vec![
-            window_ctx("Last 30 days", &m.last_30_days, slo),
-            window_ctx("Last 90 days", &m.last_90_days, slo),
-            window_ctx("All time", &m.all_time, slo),
+            window_ctx(kit, "window_last_30", &m.last_30_days, slo),
+            window_ctx(kit, "window_last_90", &m.last_90_days, slo),
+            window_ctx(kit, "all_time", &m.all_time, slo),
         ],
-        percent_90d: m
-            .last_90_days
-            .uptime
-            .map_or_else(|| "No data".to_string(), format_percent),
+        percent_90d: m.last_90_days.uptime.map_or_else(
+            || kit.clock.texts.get("no_data").to_string(),
+            |u| kit.clock.texts.percent(u),
+        ),
         interval: m
             .coverage
             .interval_ms
