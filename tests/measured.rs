@@ -243,3 +243,40 @@ fn pages_show_the_measurements_beside_the_declared_figures() {
     );
     assert!(report["components"][1].get("measured").is_none());
 }
+
+#[test]
+fn measured_texts_follow_the_site_language() {
+    let (tmp, root) = common::copy_fixture("measured");
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        toml.replace(
+            "timezone = \"Europe/Berlin\"",
+            "timezone = \"Europe/Berlin\"\nlanguage = \"de\"",
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let o = build_at(&root, &out, "2026-11-26T12:00:00Z");
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let index = common::read(&out, "index.html");
+    assert!(index.contains("verfügbar; gemessen 100"), "{index}");
+    let component = common::read(&out, "components/api/index.html");
+    assert!(
+        component.contains("Tägliche Antwortzeiten von "),
+        "{component}"
+    );
+    for page in [&index, &component] {
+        for english in [
+            "; measured",
+            "Measured by",
+            " measured ",
+            "Daily response",
+            "no measurements",
+            "slowest on",
+            "without measurements",
+        ] {
+            assert!(!page.contains(english), "{english:?} in a German page");
+        }
+    }
+}

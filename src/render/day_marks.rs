@@ -8,7 +8,7 @@
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 
 use crate::i18n::{Arg, TrArg};
-use crate::model::uptime::{ComponentFigures, DayFigure, day_start};
+use crate::model::uptime::{ComponentFigures, DayFigure, MeasuredDay, day_start};
 use crate::render::context::{UptimeDay, UptimeRow};
 use crate::render::figures::{clipped_since, window_percent};
 use crate::render::page_kit::PageKit;
@@ -109,6 +109,7 @@ pub fn day_marks(
     days: &[DayFigure],
     spans: &Spans,
     with_year: bool,
+    measured: Option<&[MeasuredDay]>,
 ) -> Vec<UptimeDay> {
     let dates: Vec<NaiveDate> = days.iter().map(|d| d.date).collect();
     let per_day = spans.per_day(kit, &dates);
@@ -141,6 +142,11 @@ pub fn day_marks(
                     &[("date", when), ("percent", Arg::Str(t.percent(u).into()))],
                 ),
             };
+            // The measured figure goes after the declared one, before the incidents.
+            if let Some(md) = measured.and_then(|m| m.iter().find(|m| m.date == d.date)) {
+                label.push_str("; ");
+                label.push_str(&crate::render::measured::day_label(kit, md));
+            }
             if !incidents.is_empty() {
                 let mut titles: Vec<String> = incidents
                     .iter()
@@ -183,19 +189,14 @@ pub fn uptime_row(kit: &PageKit, f: &ComponentFigures, spans: &Spans) -> UptimeR
         ),
         None => kit.clock.texts.get("period_last_90").to_string(),
     };
-    let mut days = day_marks(kit, &f.days, spans, true);
     let measured = kit.derived.measured_of(&f.id);
-    if let Some(m) = measured {
-        // The measured figure goes after the declared one, before the incidents.
-        for (d, md) in days.iter_mut().zip(&m.days) {
-            if d.date.datetime != md.date.to_string() {
-                continue;
-            }
-            let at = d.label.find(". Incident").unwrap_or(d.label.len());
-            d.label
-                .insert_str(at, &format!("; {}", crate::render::measured::day_label(md)));
-        }
-    }
+    let days = day_marks(
+        kit,
+        &f.days,
+        spans,
+        true,
+        measured.map(|m| m.days.as_slice()),
+    );
     UptimeRow {
         measured: measured.map(|m| {
             m.last_90_days.uptime.map_or_else(

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::i18n::{Arg, TrArg};
 use crate::model::measured::MeasuredFigures;
 use crate::model::uptime::{MeasuredDay, MeasuredWindow};
 use crate::render::context::{
@@ -90,13 +91,17 @@ pub fn method_ctx(kit: &PageKit) -> Option<MethodCtx> {
 }
 
 /// The measured figure for a bar's day label: "measured 99.5%, p50 182 ms".
-pub fn day_label(m: &MeasuredDay) -> String {
+pub fn day_label(kit: &PageKit, m: &MeasuredDay) -> String {
+    let t = kit.clock.texts;
     let mut s = match m.figures.uptime {
-        Some(u) => format!("measured {}", format_percent(u)),
-        None => "no measurements".to_string(),
+        Some(u) => t.fmt(
+            "day_measured",
+            &[("percent", Arg::Str(t.percent(u).into()))],
+        ),
+        None => t.get("day_not_measured").to_string(),
     };
     if let Some(p50) = m.figures.p50_ms {
-        s.push_str(&format!(", p50 {}", format_ms(p50)));
+        s.push_str(&t.fmt("day_p50", &[("ms", Arg::Str(format_ms(p50).into()))]));
     }
     s
 }
@@ -168,7 +173,10 @@ pub fn response_ctx(kit: &PageKit, id: &str, name: &str) -> Option<ResponseCtx> 
     let first = kit.clock.date(days[0].date).display;
     let last = kit.clock.date(days[n - 1].date).display;
     let summary = chart_summary(kit, name, days, &first, &last);
-    let title = format!("Daily response times of {name}, p50 and p95");
+    let title = kit
+        .clock
+        .texts
+        .fmt("chart_title", &[("name", Arg::Str(name.into()))]);
     let title_id = format!("chart-{id}-title");
     let mut svg = String::with_capacity(4096);
     svg.push_str(&format!(
@@ -266,9 +274,17 @@ fn chart_summary(
         let hi = v.iter().copied().fold(0.0, f64::max);
         (lo, hi)
     };
-    let mut s = format!("Daily response times of {name}, {first} to {last}: ");
+    let t = kit.clock.texts;
+    let mut s = t.fmt(
+        "chart_summary",
+        &[
+            ("name", Arg::Str(name.into())),
+            ("first", Arg::Str(first.into())),
+            ("last", Arg::Str(last.into())),
+        ],
+    );
     if with.is_empty() {
-        s.push_str("no response times were measured.");
+        s.push_str(t.get("chart_no_times"));
         return s;
     }
     let (lo50, hi50) = range(|d| d.figures.p50_ms);
@@ -282,24 +298,23 @@ fn chart_summary(
                 .total_cmp(&b.figures.p95_ms.unwrap_or(0.0))
         })
         .map(|d| kit.clock.date(d.date).display);
-    s.push_str(&format!(
-        "median (p50) from {} to {}, 95th percentile (p95) from {} to {}",
-        format_ms(lo50),
-        format_ms(hi50),
-        format_ms(lo95),
-        format_ms(hi95)
+    s.push_str(&t.fmt(
+        "chart_ranges",
+        &[
+            ("lo50", Arg::Str(format_ms(lo50).into())),
+            ("hi50", Arg::Str(format_ms(hi50).into())),
+            ("lo95", Arg::Str(format_ms(lo95).into())),
+            ("hi95", Arg::Str(format_ms(hi95).into())),
+        ],
     ));
     if let Some(w) = worst {
-        s.push_str(&format!(", slowest on {w}"));
+        s.push_str(&t.fmt("chart_slowest", &[("date", Arg::Str(w.into()))]));
     }
     let missing = days.len() - with.len();
     if missing > 0 {
-        s.push_str(&format!(
-            "; {missing} day{} without measurements",
-            if missing == 1 { "" } else { "s" }
-        ));
+        s.push_str(&t.fmt("chart_missing_days", &[("n", missing.arg())]));
     }
-    s.push('.');
+    s.push_str(t.get("sentence_end"));
     s
 }
 

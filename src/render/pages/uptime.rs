@@ -75,7 +75,7 @@ fn budget_ctx(kit: &PageKit, f: &ComponentFigures) -> BudgetCtx {
 
 fn month_ctx(kit: &PageKit, m: &MonthFigure, spans: &Spans, slo: f64) -> MonthCtx {
     let first = NaiveDate::from_ymd_opt(m.year, m.month, 1);
-    let days = day_marks(kit, &m.days, spans, true);
+    let days = day_marks(kit, &m.days, spans, true, None);
     MonthCtx {
         label: first.map_or_else(
             || format!("{}-{:02}", m.year, m.month),
