@@ -78,15 +78,7 @@ fn measured_site() -> (tempfile::TempDir, PathBuf) {
 
 /// `statusgen build` of `root` into `out` at `now`.
 fn build_at(root: &Path, out: &Path, now: &str) -> std::process::Output {
-    common::statusgen(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--now",
-        now,
-    ])
+    common::build_at(root, out, now, &[])
 }
 
 #[test]
