@@ -194,9 +194,10 @@ pub struct NewIncidentArgs {
     /// The site folder (holding site.toml) [default: the nearest folder upwards with a site.toml].
     #[arg(long)]
     pub root: Option<PathBuf>,
-    /// The post-mortem variant: lightweight, incident, launch, status-page or regulated.
+    /// The post-mortem template: lightweight, incident, launch, status-page, regulated, or a
+    /// team template of site.toml ([postmortem.templates.NAME]).
     #[arg(long, default_value = "incident", value_parser = parse_template)]
-    pub template: crate::vocabulary::TemplateKind,
+    pub template: crate::site::Template,
     /// Affected component ids from site.toml, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub components: Vec<String>,
@@ -236,12 +237,21 @@ pub struct InitArgs {
     pub ci: crate::authoring::init::Ci,
 }
 
-fn parse_template(s: &str) -> Result<crate::vocabulary::TemplateKind, String> {
+/// A built-in variant, or the name of a team template (checked against site.toml by `new`).
+fn parse_template(s: &str) -> Result<crate::site::Template, String> {
+    use crate::site::Template;
     use crate::vocabulary::{TemplateKind, one_of};
-    TemplateKind::parse(s).ok_or_else(|| {
-        let words: Vec<&str> = TemplateKind::ALL.iter().map(|t| t.as_str()).collect();
-        format!("use one of {}", one_of(&words))
-    })
+    match TemplateKind::parse(s) {
+        Some(k) => Ok(Template::Builtin(k)),
+        None if crate::load::slug::is_valid(s) => Ok(Template::Team(s.to_string())),
+        None => {
+            let words: Vec<&str> = TemplateKind::ALL.iter().map(|t| t.as_str()).collect();
+            Err(format!(
+                "use one of {} or the name of a [postmortem.templates.NAME] of site.toml",
+                one_of(&words)
+            ))
+        }
+    }
 }
 
 fn parse_impact(s: &str) -> Result<crate::vocabulary::Impact, String> {

@@ -16,6 +16,7 @@ pub mod notify;
 pub mod now;
 pub mod output;
 pub mod render;
+pub mod sections;
 pub mod serve;
 pub mod site;
 #[cfg(test)]

@@ -137,6 +137,51 @@ pub struct FeedsConfig {
 #[derive(Debug, Clone)]
 pub struct PostmortemConfig {
     pub due_hours: u32,
+    /// `[postmortem.templates.NAME]`: the team's own templates, in file order.
+    pub templates: Vec<TeamTemplate>,
+}
+
+/// A team template of `site.toml`: the sections a post-mortem written with it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamTemplate {
+    /// What `template = "..."` and `new --template` name it.
+    pub name: String,
+    pub description: Option<String>,
+    /// Required sections, in the order `statusgen new` writes them.
+    pub sections: Vec<TeamSection>,
+    /// 1-based line of its table in `site.toml`.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamSection {
+    /// The heading `new` writes and `check` names when it is missing.
+    pub heading: String,
+    /// The team's other headings for it (besides the built-in synonyms of the heading).
+    pub also: Vec<String>,
+}
+
+/// The post-mortem template an incident follows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Template {
+    Builtin(TemplateKind),
+    /// The name of a `[postmortem.templates.NAME]` (the loader checked that it exists).
+    Team(String),
+}
+
+impl Template {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Template::Builtin(k) => k.as_str(),
+            Template::Team(name) => name,
+        }
+    }
+}
+
+impl From<TemplateKind> for Template {
+    fn from(k: TemplateKind) -> Template {
+        Template::Builtin(k)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -170,7 +215,7 @@ pub struct Incident {
     pub resolved_from_update: bool,
     /// Where the front matter's keys are, for messages.
     pub lines: IncidentLines,
-    pub template: TemplateKind,
+    pub template: Template,
     pub cause: Option<String>,
     pub draft: bool,
     /// In the order written.
@@ -289,11 +334,30 @@ impl Default for FeedsConfig {
 
 impl Default for PostmortemConfig {
     fn default() -> Self {
-        PostmortemConfig { due_hours: 72 }
+        PostmortemConfig {
+            due_hours: 72,
+            templates: Vec::new(),
+        }
     }
 }
 
 impl Config {
+    /// The post-mortem template called `name`: a built-in variant or a team template.
+    pub fn template(&self, name: &str) -> Option<Template> {
+        TemplateKind::parse(name).map(Template::Builtin).or_else(|| {
+            self.postmortem
+                .templates
+                .iter()
+                .find(|t| t.name == name)
+                .map(|t| Template::Team(t.name.clone()))
+        })
+    }
+
+    /// The team template called `name`.
+    pub fn team_template(&self, name: &str) -> Option<&TeamTemplate> {
+        self.postmortem.templates.iter().find(|t| t.name == name)
+    }
+
     /// A configuration with every other option at its `site.toml` default, for sites
     /// built in code (tests, benchmarks, tools).
     pub fn with_defaults(
@@ -352,7 +416,7 @@ impl Incident {
             resolved,
             resolved_from_update: false,
             lines: IncidentLines::default(),
-            template: TemplateKind::Incident,
+            template: Template::Builtin(TemplateKind::Incident),
             cause: None,
             draft: false,
             components: Vec::new(),

@@ -17,6 +17,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("diag", 0),
     ("now", 0),
     ("files", 0),
+    // The post-mortem section names and their synonyms.
+    ("sections", 0),
     // The base URL's normal form and its check (worded as diagnostics).
     ("base_url", 1),
     // The interface's languages: catalogs and locale formatting.

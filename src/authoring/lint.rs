@@ -1,12 +1,13 @@
 //! Post-mortem lint: pure functions over a loaded [`Site`] and "now". Every finding is a
 //! warning with a rule id, the file and line to fix, and how to fix it.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 
-use crate::authoring::outline::{Outline, Row, outline};
-use crate::authoring::variants;
-use crate::site::{Incident, Site};
+use crate::authoring::outline::{Outline, outline};
+use crate::authoring::variants::{self, Required};
+use crate::model::timeline::{self, Timeline};
+use crate::site::{Incident, PostmortemConfig, Site};
 
 pub use crate::diag::Finding;
 
@@ -44,7 +45,19 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     (
         "timeline-order",
-        "the times in a Timeline table go backwards",
+        "the times of the post-mortem's Timeline go backwards",
+    ),
+    (
+        "timeline-unreadable",
+        "an entry of the post-mortem's Timeline does not start with a time statusgen can read",
+    ),
+    (
+        "timeline-outside",
+        "a Timeline entry is more than 24 hours before `started`, or after `resolved`",
+    ),
+    (
+        "timeline-detected",
+        "the Timeline's first entry is later than `detected`",
     ),
     (
         "no-components",
@@ -80,14 +93,7 @@ pub fn lint_site(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     let mut out: Vec<Finding> = site
         .incidents
         .iter()
-        .flat_map(|i| {
-            lint_incident(
-                i,
-                site.config.timezone,
-                site.config.postmortem.due_hours,
-                now,
-            )
-        })
+        .flat_map(|i| lint_incident_in(i, &site.config.postmortem, site.config.timezone, now))
         .collect();
     out.sort_by(|a, b| {
         (&a.diag.file, a.diag.line, a.rule, &a.diag.message).cmp(&(
@@ -100,17 +106,32 @@ pub fn lint_site(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     out
 }
 
-/// Lints one incident.
+/// Lints one incident of a site without team templates.
 pub fn lint_incident(i: &Incident, tz: Tz, due_hours: u32, now: DateTime<Utc>) -> Vec<Finding> {
+    let pm = PostmortemConfig {
+        due_hours,
+        ..PostmortemConfig::default()
+    };
+    lint_incident_in(i, &pm, tz, now)
+}
+
+/// Lints one incident with the site's `[postmortem]` settings (its team templates).
+pub fn lint_incident_in(
+    i: &Incident,
+    pm: &PostmortemConfig,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Vec<Finding> {
     let o = outline(&i.body, i.body_line);
+    let required = variants::required(&i.template, pm);
     let mut out = Vec::new();
-    sections(i, &o, &mut out);
-    postmortem_due(i, &o, tz, due_hours, now, &mut out);
+    sections(i, &o, &required, &mut out);
+    postmortem_due(i, &o, &required, tz, pm.due_hours, now, &mut out);
     actions(i, tz, now, &mut out);
     checkin(i, now, &mut out);
     updates(i, tz, &mut out);
-    for rows in &o.timelines {
-        timeline(&i.source, rows, &mut out);
+    if let Some(tl) = timeline::read(&i.body, i.body_line, i.started, tz) {
+        timeline_checks(i, &tl, tz, &mut out);
     }
     out
 }
@@ -118,22 +139,31 @@ pub fn lint_incident(i: &Incident, tz: Tz, due_hours: u32, now: DateTime<Utc>) -
 /// Required sections, only once the incident is over and someone has started writing:
 /// an ongoing incident may have no post-mortem yet, and an untouched skeleton is
 /// `postmortem-due`'s business.
-fn sections(i: &Incident, o: &Outline, out: &mut Vec<Finding>) {
+fn sections(i: &Incident, o: &Outline, required: &[Required], out: &mut Vec<Finding>) {
     if i.is_ongoing() || o.blank {
         return;
     }
     let kind = i.template.as_str();
-    for sec in variants::sections(i.template) {
+    for sec in required {
         let found: Vec<_> = o
             .headings
             .iter()
-            .filter(|h| variants::heading_matches(&h.text, sec))
+            .filter(|h| sec.satisfied_by(&h.text))
             .collect();
         if found.is_empty() {
-            let also = if sec.aliases.is_empty() {
+            // The heading's other names, the template's own first: a writer who used
+            // another word sees that it would do.
+            let others: Vec<&str> = sec
+                .names
+                .iter()
+                .copied()
+                .filter(|n| crate::sections::words(n) != crate::sections::words(sec.heading))
+                .take(4)
+                .collect();
+            let also = if others.is_empty() {
                 String::new()
             } else {
-                format!(" (or \"{}\")", sec.aliases.join("\", \""))
+                format!(" (or \"{}\")", others.join("\", \""))
             };
             out.push(Finding::warning(
                 "missing-section",
@@ -160,6 +190,7 @@ fn sections(i: &Incident, o: &Outline, out: &mut Vec<Finding>) {
 fn postmortem_due(
     i: &Incident,
     o: &Outline,
+    required: &[Required],
     tz: Tz,
     due_hours: u32,
     now: DateTime<Utc>,
@@ -183,7 +214,7 @@ fn postmortem_due(
             format!(
                 "write the post-mortem below the front matter, with the sections of template \"{}\": {}",
                 i.template.as_str(),
-                variants::sections(i.template)
+                required
                     .iter()
                     .map(|s| s.heading)
                     .collect::<Vec<_>>()
@@ -317,67 +348,87 @@ fn updates(i: &Incident, tz: Tz, out: &mut Vec<Finding>) {
     }
 }
 
-/// Reads a timeline cell's leading time: `10:36`, `10:36:05`, `2026-03-14 10:36`,
-/// `2026-03-14T10:36`, with anything after it (`10:36 CET`, `10:36 - alert`).
-pub fn parse_cell_time(cell: &str) -> Option<(Option<NaiveDate>, NaiveTime)> {
-    let cell = cell.trim();
-    let (date, rest) = match cell
-        .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    {
-        Some(d) => (Some(d), cell[10..].trim_start_matches(['T', ' ', ','])),
-        None => (None, cell),
-    };
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-        .unwrap_or(rest.len());
-    let t = &rest[..end];
-    let time = NaiveTime::parse_from_str(t, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-        .ok()?;
-    Some((date, time))
-}
+/// How long before `started` a Timeline may begin: the change that caused an incident
+/// often shipped hours before its impact did.
+pub const TIMELINE_LEAD: Duration = Duration::hours(24);
 
-fn timeline(file: &str, rows: &[Row], out: &mut Vec<Finding>) {
-    // Undated rows are placed on the day of the last dated row (or a common day); a drop of
-    // more than 12 hours between undated rows is read as passing midnight.
-    let mut day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-    let mut prev: Option<(NaiveDateTime, &Row)> = None;
-    for row in rows {
-        let Some((date, time)) = parse_cell_time(&row.first_cell) else {
-            continue;
-        };
-        let at = match date {
-            Some(d) => {
-                day = d;
-                d.and_time(time)
-            }
-            None => {
-                let mut at = day.and_time(time);
-                if let Some((p, _)) = prev
-                    && p - at > Duration::hours(12)
-                {
-                    day = day.succ_opt().unwrap_or(day);
-                    at = day.and_time(time);
-                }
-                at
-            }
-        };
-        if let Some((p, prow)) = prev
-            && at < p
-        {
+fn timeline_checks(i: &Incident, tl: &Timeline, tz: Tz, out: &mut Vec<Finding>) {
+    let file = &i.source;
+    for e in tl.entries.iter().filter(|e| e.at.is_none()) {
+        out.push(Finding::warning(
+            "timeline-unreadable",
+            file,
+            e.line,
+            format!(
+                "could not read a time at the start of this timeline entry (\"{}\"); it is shown as written",
+                e.when
+            ),
+            "start it with a time like 10:36, 10:36 UTC or 2026-03-14 10:36 (times without a zone are in the site timezone)",
+        ));
+    }
+    let dated: Vec<_> = tl
+        .entries
+        .iter()
+        .filter_map(|e| e.at.map(|at| (at, e)))
+        .collect();
+    for w in dated.windows(2) {
+        let ((pat, prev), (at, cur)) = (w[0], w[1]);
+        if at < pat {
             out.push(Finding::warning(
                 "timeline-order",
                 file,
-                row.line,
+                cur.line,
                 format!(
-                    "the timeline goes backwards: \"{}\" comes after \"{}\" (line {})",
-                    row.first_cell, prow.first_cell, prow.line
+                    "the timeline goes backwards: \"{}\" ({}) comes after \"{}\" ({}, line {})",
+                    cur.when,
+                    local(at, tz),
+                    prev.when,
+                    local(pat, tz),
+                    prev.line
                 ),
                 "list timeline events in time order; give a date (2026-03-14 10:36) when they span days",
             ));
         }
-        prev = Some((at, row));
+    }
+    for (at, e) in &dated {
+        let early = *at < i.started - TIMELINE_LEAD;
+        let late = i.resolved.is_some_and(|r| *at > r);
+        if early || late {
+            let what = if early {
+                format!(
+                    "more than {} hours before the incident `started` ({})",
+                    TIMELINE_LEAD.num_hours(),
+                    local(i.started, tz)
+                )
+            } else {
+                format!(
+                    "after the incident was `resolved` ({})",
+                    local(i.resolved.unwrap_or(i.started), tz)
+                )
+            };
+            out.push(Finding::warning(
+                "timeline-outside",
+                file,
+                e.line,
+                format!("this timeline entry at {} is {what}", local(*at, tz)),
+                "check the entry's date and zone (undated entries take the date of the entry before, the first the date of `started`), or the incident's `started` / `resolved`",
+            ));
+        }
+    }
+    if let Some((at, e)) = dated.first()
+        && *at > i.detected
+    {
+        out.push(Finding::warning(
+            "timeline-detected",
+            file,
+            e.line,
+            format!(
+                "the timeline starts at {}, after the incident was detected ({})",
+                local(*at, tz),
+                local(i.detected, tz)
+            ),
+            "add the events up to detection (the change, impact start, the alert or first report), or correct `detected`",
+        ));
     }
 }
 
@@ -385,13 +436,14 @@ fn timeline(file: &str, rows: &[Row], out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::site::{Action, Update};
+    use chrono::NaiveDate;
     use crate::vocabulary::{ActionStatus, Impact, TemplateKind, UpdateStatus};
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
-    const FULL: &str = "## Summary\n\nx\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 10:36 | a |\n| 10:50 | b |\n\n## Root cause & contributing factors\n\nx\n\n## Resolution and prevention\n\nx\n\n## Customer message\n\nx\n";
+    const FULL: &str = "## Summary\n\nx\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| 09:36 | a |\n| 09:50 | b |\n\n## Root cause & contributing factors\n\nx\n\n## Resolution and prevention\n\nx\n\n## Customer message\n\nx\n";
 
     fn incident(body: &str) -> Incident {
         Incident {
@@ -405,7 +457,7 @@ mod tests {
             resolved: Some(t("2026-03-14T10:06:00Z")),
             resolved_from_update: false,
             lines: Default::default(),
-            template: TemplateKind::StatusPage,
+            template: TemplateKind::StatusPage.into(),
             cause: None,
             draft: false,
             components: vec![],
@@ -540,30 +592,64 @@ mod tests {
     }
 
     #[test]
-    fn timeline_times() {
-        assert_eq!(
-            parse_cell_time("10:36 CET"),
-            Some((None, NaiveTime::from_hms_opt(10, 36, 0).unwrap()))
-        );
-        assert_eq!(
-            parse_cell_time("2026-03-14 10:36"),
-            Some((
-                NaiveDate::from_ymd_opt(2026, 3, 14),
-                NaiveTime::from_hms_opt(10, 36, 0).unwrap()
-            ))
-        );
-        assert_eq!(parse_cell_time("Time"), None);
-        assert_eq!(parse_cell_time("25:00"), None);
-        let i = incident(&FULL.replace("| 10:50 |", "| 10:30 |"));
+    fn timeline_checks_order_window_detection_and_unreadable() {
+        let i = incident(&FULL.replace("| 09:50 |", "| 09:30 |"));
         let f = lint_incident(&i, Tz::UTC, 72, t("2026-03-15T00:00:00Z"));
-        assert_eq!(f.len(), 1);
+        assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!((f[0].rule, f[0].diag.line), ("timeline-order", 30));
-        // Passing midnight is not going backwards.
-        let i = incident(
-            &FULL
-                .replace("| 10:36 |", "| 23:50 |")
-                .replace("| 10:50 |", "| 00:10 |"),
+        // Less than 12 hours back is going backwards, not passing midnight.
+        let i = incident(&FULL.replace("| 09:50 |", "| 00:10 |"));
+        assert_eq!(rules(&i, "2026-03-15T00:00:00Z"), vec!["timeline-order"]);
+        // Passing midnight is not going backwards (but is after `resolved`).
+        let i = incident(&FULL.replace("| 09:50 |", "| 23:50 |\n| 00:10 | c |"));
+        assert_eq!(
+            rules(&i, "2026-03-15T00:00:00Z"),
+            vec!["timeline-outside", "timeline-outside"]
         );
+        // Detected at 09:36 UTC; a timeline that starts at 09:40 misses it.
+        let i = incident(&FULL.replace("| 09:36 |", "| 09:40 |"));
+        let f = lint_incident(&i, Tz::UTC, 72, t("2026-03-15T00:00:00Z"));
+        assert_eq!(f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(), [("timeline-detected", 29)]);
+        // A lead-up up to 24 hours before `started` is fine; more is not.
+        let i = incident(&FULL.replace("| 09:36 |", "| 2026-03-13 09:36 |"));
         assert!(rules(&i, "2026-03-15T00:00:00Z").is_empty());
+        let i = incident(&FULL.replace("| 09:36 |", "| 2026-03-13 09:35 |"));
+        assert_eq!(rules(&i, "2026-03-15T00:00:00Z"), vec!["timeline-outside"]);
+        // An entry without a time is named, the rest still checked.
+        let i = incident(&FULL.replace("| 09:50 |", "| later |"));
+        let f = lint_incident(&i, Tz::UTC, 72, t("2026-03-15T00:00:00Z"));
+        assert_eq!(f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(), [("timeline-unreadable", 30)]);
+    }
+
+    #[test]
+    fn team_templates_are_checked_with_synonyms() {
+        use crate::site::{TeamSection, TeamTemplate};
+        let pm = PostmortemConfig {
+            due_hours: 72,
+            templates: vec![TeamTemplate {
+                name: "gitlab".into(),
+                description: None,
+                sections: ["Summary", "Timeline", "Root cause", "Corrective actions", "Postscript"]
+                    .iter()
+                    .map(|h| TeamSection {
+                        heading: h.to_string(),
+                        also: if *h == "Postscript" { vec!["Afterword".into()] } else { vec![] },
+                    })
+                    .collect(),
+                line: 4,
+            }],
+        };
+        let body = "## :memo: 1. Overview\n\nx\n\n## :clock1: Timeline\n\n### 09:36\n\nAlert.\n\n### 09:50 UTC\n\nFixed.\n\n## Five whys\n\nx\n\n## Action items?\n\nx\n\n## Afterword\n\nx\n";
+        let mut i = incident(body);
+        i.template = crate::site::Template::Team("gitlab".into());
+        let f = lint_incident_in(&i, &pm, Tz::UTC, t("2026-03-15T00:00:00Z"));
+        assert!(f.is_empty(), "{f:?}");
+        let i2 = incident(&body.replace("## Afterword", "## Notes"));
+        let mut i2 = i2;
+        i2.template = i.template.clone();
+        let f = lint_incident_in(&i2, &pm, Tz::UTC, t("2026-03-15T00:00:00Z"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].diag.message.contains("\"Postscript\" section, which template \"gitlab\" requires"), "{f:?}");
+        assert!(f[0].diag.help.as_deref().unwrap_or("").contains("\"Afterword\""), "{f:?}");
     }
 }

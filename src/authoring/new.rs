@@ -12,14 +12,16 @@ use chrono_tz::Tz;
 use crate::authoring::variants;
 use crate::diag::Diagnostic;
 use crate::load::{config, frontmatter, slug, walk};
-use crate::site::Config;
-use crate::vocabulary::{Impact, TemplateKind};
+use crate::site::{Config, Template};
+use crate::vocabulary::Impact;
+#[cfg(test)]
+use crate::vocabulary::TemplateKind;
 
 /// What `new incident` writes.
 #[derive(Debug, Clone)]
 pub struct IncidentSpec {
     pub title: String,
-    pub template: TemplateKind,
+    pub template: Template,
     pub impact: Impact,
     pub components: Vec<String>,
     /// When the incident started (rounded down to the minute when written).
@@ -89,6 +91,10 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
     let tz = config.timezone;
     let at = toml_time(floor_minute(spec.now), tz);
     let kind = spec.template.as_str();
+    let offered: Vec<String> = variants::offered(&config.postmortem)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     let ids: Vec<String> = spec.components.iter().map(|id| toml_string(id)).collect();
     let known: Vec<&str> = config.components.iter().map(|c| c.id.as_str()).collect();
     let message = format!(
@@ -116,7 +122,7 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
     );
     t += &line(
         &format!("template = \"{kind}\""),
-        "lightweight | incident | launch | status-page | regulated",
+        &offered.join(" | "),
     );
     t += &line(
         "# cause = \"config-change\"",
@@ -149,7 +155,7 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
         "The post-mortem ({kind} variant) goes below; these comments never reach the published page. Write it within a few days of resolution: `statusgen check` reminds you."
     ));
     t += "\n";
-    for sec in variants::sections(spec.template) {
+    for sec in variants::required(&spec.template, &config.postmortem) {
         t += &format!("\n## {}\n\n{}\n", sec.heading, prompt(sec.prompt));
     }
     t
@@ -297,6 +303,33 @@ pub fn check_components(ids: &[String], config: &Config) -> Result<(), NewError>
     ))
 }
 
+/// A team template must be one of site.toml's; the message lists every template offered.
+pub fn check_template(template: &Template, config: &Config) -> Result<(), NewError> {
+    let Template::Team(name) = template else {
+        return Ok(());
+    };
+    if config.team_template(name).is_some() {
+        return Ok(());
+    }
+    let offered = variants::offered(&config.postmortem);
+    let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
+    let hint = match crate::load::reader::closest(name, &names) {
+        Some(c) => format!("did you mean \"{c}\"? "),
+        None => String::new(),
+    };
+    Err(NewError::Invalid(vec![
+        Diagnostic::error("--template", 0, 0, format!("unknown template \"{name}\""))
+            .with_help(format!(
+                "{hint}templates: {} (add your own as [postmortem.templates.NAME] in site.toml)",
+                offered
+                    .iter()
+                    .map(|(n, what)| format!("{n} ({what})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+    ]))
+}
+
 /// Writes `text` as a new file `dir/STEM.md`, never replacing one: if a file appears
 /// with that name meanwhile, the next suffix is tried.
 pub fn write_new(
@@ -381,6 +414,7 @@ pub fn new_incident(root: &Path, spec: &IncidentSpec) -> Result<PathBuf, NewErro
     check_title(&spec.title)?;
     let config = read_config(root)?;
     check_components(&spec.components, &config)?;
+    check_template(&spec.template, &config)?;
     let text = incident_text(spec, &config);
     validate("content/incidents/(new)", &text, &config, true)?;
     let date = spec
@@ -462,7 +496,7 @@ mod tests {
         for kind in TemplateKind::ALL {
             let spec = IncidentSpec {
                 title: "Login \"fails\" \\ sometimes\nfor some".into(),
-                template: kind,
+                template: kind.into(),
                 impact: Impact::Major,
                 components: vec!["api".into(), "web".into()],
                 now: now(),
@@ -486,7 +520,7 @@ mod tests {
             assert!(d.is_empty(), "{kind:?}: {d:?}\n{text}");
             let i = i.unwrap();
             assert_eq!(i.title, spec.title);
-            assert_eq!(i.template, kind);
+            assert_eq!(i.template, Template::Builtin(kind));
             assert_eq!(i.updates.len(), 1);
             assert_eq!(i.started, floor_minute(now()));
             let o = crate::authoring::outline::outline(&i.body, i.body_line);

@@ -1,5 +1,6 @@
 //! The shape of a post-mortem body: its headings (with whether each section has any
-//! content), whether anything has been written at all, and its timeline tables.
+//! content) and whether anything has been written at all. Its timeline is read by
+//! [`crate::model::timeline`].
 //! Read with the same Markdown parser the renderer uses, so a `#` inside a code block
 //! is never taken for a heading.
 
@@ -20,21 +21,12 @@ pub struct Heading {
     pub has_content: bool,
 }
 
-/// One body row of a timeline table: its line and the text of its first cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub line: usize,
-    pub first_cell: String,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     pub headings: Vec<Heading>,
     /// Nothing written yet: only headings, HTML comments (the prompts of `statusgen new`)
     /// and whitespace.
     pub blank: bool,
-    /// Tables found in a section whose heading mentions "timeline", each as its body rows.
-    pub timelines: Vec<Vec<Row>>,
 }
 
 enum Item {
@@ -56,14 +48,7 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS;
     let mut items = Vec::new();
-    let mut timelines = Vec::new();
     let mut heading: Option<(u8, String, usize)> = None;
-    let mut last_heading = String::new();
-    // Table state: inside a timeline table, inside its head, the current row and cell.
-    let mut table: Option<Vec<Row>> = None;
-    let mut in_head = false;
-    let mut row: Option<Row> = None;
-    let mut cell = 0usize;
 
     let events: Vec<_> = Parser::new_ext(body, opts).into_offset_iter().collect();
     // What counts as written is the renderer's notion, so `check` and the page agree.
@@ -79,43 +64,14 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text, line)) = heading.take() {
                     let text = text.trim().to_string();
-                    last_heading = text.clone();
                     items.push(Item::Heading(level, text, line));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, text, _)) = &mut heading {
                     text.push_str(&t);
-                } else if let (Some(r), 1) = (&mut row, cell) {
-                    r.first_cell.push_str(&t);
                 }
             }
-            Event::Start(Tag::Table(_)) if variants_timeline(&last_heading) => {
-                table = Some(Vec::new());
-            }
-            Event::End(TagEnd::Table) => {
-                if let Some(rows) = table.take() {
-                    timelines.push(rows);
-                }
-            }
-            Event::Start(Tag::TableHead) => in_head = true,
-            Event::End(TagEnd::TableHead) => in_head = false,
-            Event::Start(Tag::TableRow) if table.is_some() && !in_head => {
-                row = Some(Row {
-                    line: line_of(range.start),
-                    first_cell: String::new(),
-                });
-                cell = 0;
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let (Some(r), Some(rows)) = (row.take(), &mut table) {
-                    rows.push(Row {
-                        first_cell: r.first_cell.trim().to_string(),
-                        ..r
-                    });
-                }
-            }
-            Event::Start(Tag::TableCell) => cell += 1,
             _ => {}
         }
     }
@@ -136,15 +92,7 @@ pub fn outline(body: &str, body_line: usize) -> Outline {
             });
         }
     }
-    Outline {
-        headings,
-        blank,
-        timelines,
-    }
-}
-
-fn variants_timeline(heading: &str) -> bool {
-    crate::authoring::variants::normalize(heading).contains("timeline")
+    Outline { headings, blank }
 }
 
 /// True when a post-mortem has not been written yet (see [`Outline::blank`]).
@@ -186,25 +134,5 @@ mod tests {
         ));
         assert!(!is_blank("## Summary\n\nWe fixed it.\n"));
         assert!(!is_blank("<div>x</div>\n"));
-    }
-
-    #[test]
-    fn timeline_tables_are_read_row_by_row() {
-        let body = "## Timeline\n\n| Time | Event |\n|---|---|\n| 10:36 | Alert |\n| **10:38** | Ack |\n\n## Other\n\n| Time | x |\n|---|---|\n| 09:00 | y |\n";
-        let o = outline(body, 1);
-        assert_eq!(o.timelines.len(), 1);
-        assert_eq!(
-            o.timelines[0],
-            vec![
-                Row {
-                    line: 5,
-                    first_cell: "10:36".into()
-                },
-                Row {
-                    line: 6,
-                    first_cell: "10:38".into()
-                },
-            ]
-        );
     }
 }

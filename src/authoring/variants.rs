@@ -1,6 +1,8 @@
 //! The five post-mortem variants (`POSTMORTEM.md`): what each is for, the sections it
 //! requires, and the one-line prompt `statusgen new` writes under each heading.
 
+use crate::sections;
+use crate::site::{PostmortemConfig, Template};
 use crate::vocabulary::TemplateKind;
 
 /// A required section of a post-mortem.
@@ -179,27 +181,11 @@ pub fn purpose(kind: TemplateKind) -> &'static str {
     }
 }
 
-/// A heading reduced to what matters for matching: lowercase letters and digits only,
-/// with "&" read as "and" ("Root cause & contributing factors" → "rootcauseandcontributingfactors").
-pub fn normalize(heading: &str) -> String {
-    heading
-        .replace('&', " and ")
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect()
-}
-
-/// True when `heading` satisfies `section`: the section's words appear in the heading,
-/// ignoring case, punctuation and spacing; extra words around them are allowed.
+/// True when `heading` satisfies `section`: one of its names or their synonyms
+/// ([`crate::sections`]) appears in the heading, ignoring case, punctuation, numbering and
+/// a leading emoji; extra words around it are allowed.
 pub fn heading_matches(heading: &str, section: &Section) -> bool {
-    let h = normalize(heading);
-    std::iter::once(section.heading)
-        .chain(section.aliases.iter().copied())
-        .any(|name| {
-            let n = normalize(name);
-            !n.is_empty() && h.contains(&n)
-        })
+    sections::heading_satisfies(heading, &sections::accepted_names(section.heading, section.aliases))
 }
 
 /// The required sections of `kind` that none of `headings` satisfies.
@@ -215,6 +201,96 @@ pub fn missing<'h>(
                 .into_iter()
                 .any(|h| heading_matches(h, sec))
         })
+        .collect()
+}
+
+/// A section a template requires, whether the template is built in or the team's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Required<'a> {
+    /// The heading `new` writes and `check` names.
+    pub heading: &'a str,
+    /// Every heading text that satisfies it: its own, the template's extra names, and
+    /// the synonym groups of [`crate::sections::TABLE`] they belong to.
+    pub names: Vec<&'a str>,
+    /// What belongs in it, in one line.
+    pub prompt: &'a str,
+    /// The names to suggest besides the heading (the template's own extra names).
+    pub also: Vec<&'a str>,
+}
+
+impl Required<'_> {
+    pub fn satisfied_by(&self, heading: &str) -> bool {
+        sections::heading_satisfies(heading, &self.names)
+    }
+}
+
+/// The prompt for a heading of a team template: the built-in variants' prompt for the
+/// same section when there is one, else a generic one.
+fn prompt_for(heading: &str) -> &'static str {
+    let w = sections::words(heading);
+    TemplateKind::ALL
+        .iter()
+        .flat_map(|k| sections(*k))
+        .find(|s| {
+            sections::accepted_names(s.heading, s.aliases)
+                .iter()
+                .any(|n| sections::words(n) == w)
+        })
+        .map_or(
+            "What your team's template asks for under this heading.",
+            |s| s.prompt,
+        )
+}
+
+/// The sections `template` requires, in the order `new` writes them. A team template
+/// unknown to `config` (the loader reports it) requires nothing.
+pub fn required<'a>(template: &'a Template, config: &'a PostmortemConfig) -> Vec<Required<'a>> {
+    match template {
+        Template::Builtin(kind) => sections(*kind)
+            .iter()
+            .map(|s| Required {
+                heading: s.heading,
+                names: sections::accepted_names(s.heading, s.aliases),
+                prompt: s.prompt,
+                also: s.aliases.to_vec(),
+            })
+            .collect(),
+        Template::Team(name) => config
+            .templates
+            .iter()
+            .find(|t| &t.name == name)
+            .map(|t| {
+                t.sections
+                    .iter()
+                    .map(|s| {
+                        let also: Vec<&str> = s.also.iter().map(String::as_str).collect();
+                        Required {
+                            heading: &s.heading,
+                            names: sections::accepted_names(&s.heading, &also),
+                            prompt: prompt_for(&s.heading),
+                            also,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Every template a site offers, built-in first, as (name, what it is for), for
+/// `new --help`, error messages and docs.
+pub fn offered(config: &PostmortemConfig) -> Vec<(String, String)> {
+    TemplateKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), purpose(*k).to_string()))
+        .chain(config.templates.iter().map(|t| {
+            (
+                t.name.clone(),
+                t.description
+                    .clone()
+                    .unwrap_or_else(|| format!("team template of site.toml (line {})", t.line)),
+            )
+        }))
         .collect()
 }
 
@@ -242,6 +318,9 @@ mod tests {
         assert!(heading_matches("ROOT-CAUSE", root));
         assert!(heading_matches("3. Root Cause", root));
         assert!(!heading_matches("Cause", root));
+        assert!(heading_matches("Five whys", root));
+        assert!(heading_matches(":warning: Leadup", &TIMELINE));
+        assert!(heading_matches("Action items", &LIGHTWEIGHT[4]));
         let res = &STATUS_PAGE[3];
         assert!(heading_matches("Resolution and prevention", res));
         assert!(heading_matches("Resolution & Prevention", res));
@@ -252,6 +331,43 @@ mod tests {
         assert!(heading_matches("Post project tasks", &LAUNCH[3]));
         assert!(heading_matches("Detection", &DETECTION));
         assert!(!heading_matches("How we detected it", &DETECTION));
+    }
+
+    #[test]
+    fn team_templates_resolve_with_synonyms_and_prompts() {
+        use crate::site::{TeamSection, TeamTemplate};
+        let config = PostmortemConfig {
+            due_hours: 72,
+            templates: vec![TeamTemplate {
+                name: "blameless".into(),
+                description: None,
+                sections: vec![
+                    TeamSection {
+                        heading: "Leadup".into(),
+                        also: vec![],
+                    },
+                    TeamSection {
+                        heading: "Postscript".into(),
+                        also: vec!["Afterword".into()],
+                    },
+                ],
+                line: 3,
+            }],
+        };
+        let team = Template::Team("blameless".into());
+        let r = required(&team, &config);
+        assert_eq!(r.len(), 2);
+        assert!(r[0].satisfied_by("Timeline"));
+        assert_eq!(r[0].prompt, TIMELINE.prompt);
+        assert!(r[1].satisfied_by("Afterword"));
+        assert!(!r[1].satisfied_by("Summary"));
+        let nope = Template::Team("nope".into());
+        assert!(required(&nope, &config).is_empty());
+        let incident = TemplateKind::Incident.into();
+        assert_eq!(required(&incident, &config).len(), 8);
+        let offered = offered(&config);
+        assert_eq!(offered.len(), 6);
+        assert_eq!(offered[5].0, "blameless");
     }
 
     #[test]

@@ -136,11 +136,12 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Config> {
     }
     let mut postmortem = PostmortemConfig::default();
     if let Some(p) = table(&mut r, t, "postmortem") {
-        r.deny_unknown(p, &["due_hours"], "[postmortem]");
+        r.deny_unknown(p, &["due_hours", "templates"], "[postmortem]");
         postmortem.due_hours = r
             .opt_u64(p, "due_hours", 0, 100_000)
             .map(|n| n as u32)
             .unwrap_or(postmortem.due_hours);
+        postmortem.templates = crate::load::templates::parse(&mut r, p);
     }
     let mut checks = ChecksConfig::default();
     if let Some(c) = table(&mut r, t, "checks") {

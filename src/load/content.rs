@@ -10,7 +10,7 @@ use crate::load::frontmatter::{self, Split};
 use crate::load::reader::Reader;
 use crate::load::slug;
 use crate::site::{
-    Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Update,
+    Template,     Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Update,
 };
 use crate::vocabulary::{
     ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
@@ -253,13 +253,18 @@ pub fn parse_incident(
     let detected = r.opt_datetime(t, "detected");
     let resolved = r.opt_datetime(t, "resolved");
     let template = match Reader::get(t, "template") {
-        None => Some(TemplateKind::Incident),
-        Some(_) => r.opt_word(
-            t,
-            "template",
-            TemplateKind::parse,
-            &words(&TemplateKind::ALL, TemplateKind::as_str),
-        ),
+        None => Some(Template::Builtin(TemplateKind::Incident)),
+        Some(_) => {
+            // The built-in variants, then the team's templates of site.toml.
+            let mut names = words(&TemplateKind::ALL, TemplateKind::as_str);
+            names.extend(config.postmortem.templates.iter().map(|t| t.name.as_str()));
+            r.opt_word(
+                t,
+                "template",
+                |s| config.template(s),
+                &names,
+            )
+        }
     };
     let cause = r.opt_str(t, "cause");
     let draft = r.opt_bool(t, "draft").unwrap_or(false);

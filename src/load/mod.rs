@@ -13,6 +13,7 @@ pub mod notify;
 pub mod reader;
 pub mod root;
 pub mod slug;
+pub mod templates;
 pub mod walk;
 
 use std::collections::HashMap;

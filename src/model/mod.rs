@@ -3,4 +3,5 @@ pub mod derived;
 pub mod measured;
 pub mod metrics;
 pub mod status;
+pub mod timeline;
 pub mod uptime;

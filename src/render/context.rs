@@ -225,7 +225,7 @@ pub struct IncidentPage {
     pub nav: &'static str,
     pub draft: bool,
     pub incident: Arc<IncidentCard>,
-    pub template: &'static str,
+    pub template: String,
     pub detected: TimeCtx,
     pub time_to_detect: String,
     pub time_to_resolve: Option<String>,

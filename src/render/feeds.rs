@@ -519,7 +519,7 @@ pub(crate) mod tests {
     pub fn incident(slug: &str, title: &str, started: DateTime<Utc>) -> Incident {
         Incident {
             title: title.into(),
-            template: TemplateKind::StatusPage,
+            template: TemplateKind::StatusPage.into(),
             components: vec![Affected {
                 id: "auth".into(),
                 level: Level::MajorOutage,

@@ -204,7 +204,7 @@ pub(crate) mod tests {
             title: title.into(),
             severity: Some("SEV-2".into()),
             detected: started + chrono::Duration::minutes(2),
-            template: TemplateKind::StatusPage,
+            template: TemplateKind::StatusPage.into(),
             components: vec![Affected {
                 id: "auth".into(),
                 level: Level::MajorOutage,

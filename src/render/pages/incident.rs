@@ -40,7 +40,7 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         nav: "history",
         draft: i.draft,
         incident: kit.incident_card(i),
-        template: i.template.as_str(),
+        template: i.template.as_str().to_string(),
         detected: kit.clock.time(i.detected),
         time_to_detect: kit.clock.texts.duration(status::time_to_detect(i)),
         time_to_resolve: status::time_to_resolve(i, kit.now).map(|d| kit.clock.texts.duration(d)),
