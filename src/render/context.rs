@@ -218,6 +218,20 @@ pub struct ActionCtx {
     pub overdue: bool,
 }
 
+/// One event of a post-mortem's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntryCtx {
+    /// When it happened; absent when the entry's time could not be read.
+    pub at: Option<TimeCtx>,
+    /// What to show for `at`: the full date and zone on the first entry and where the day
+    /// changes, the time of day ("10:38") otherwise; empty without `at`.
+    pub label: String,
+    /// The time as written (for an unreadable entry: the start of its text).
+    pub when: String,
+    /// The event, sanitised HTML.
+    pub html: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IncidentPage {
     pub title: String,
@@ -235,6 +249,12 @@ pub struct IncidentPage {
     pub postmortem: String,
     /// For `{% if %}`: testing the HTML string itself makes Tera escape all of it.
     pub has_postmortem: bool,
+    /// The entries of the post-mortem's timeline, read from its Markdown; empty when it
+    /// has none (or none with times). They stand between `postmortem` and
+    /// `postmortem_after`, where the table, list or sub-headings were.
+    pub timeline: Vec<TimelineEntryCtx>,
+    /// Sanitised post-mortem HTML after the timeline's entries; empty without them.
+    pub postmortem_after: String,
     /// Top-level post-mortem sections, for the contents list.
     pub contents: Vec<Heading>,
     pub actions: Vec<ActionCtx>,

@@ -3,8 +3,11 @@
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::status;
-use crate::render::context::{ActionCtx, IncidentPage};
-use crate::render::markdown::render_markdown;
+use chrono::Timelike;
+
+use crate::model::timeline;
+use crate::render::context::{ActionCtx, IncidentPage, TimelineEntryCtx};
+use crate::render::markdown::{RenderedMarkdown, render_markdown};
 use crate::render::page_cache::{PageCache, hash_of};
 use crate::render::page_kit::PageKit;
 use crate::render::theme::Theme;
@@ -13,7 +16,7 @@ use crate::site::{Incident, Update};
 pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<OutputFile, Diagnostic> {
     let mut updates: Vec<(usize, &Update)> = i.updates.iter().enumerate().collect();
     updates.sort_by(|(ia, a), (ib, b)| b.at.cmp(&a.at).then(ib.cmp(ia)));
-    let body = render_markdown(&i.body);
+    let (body, timeline, postmortem_after) = postmortem(kit, i);
     let top = body.headings.iter().map(|h| h.level).min().unwrap_or(2);
     let contents = body
         .headings
@@ -47,6 +50,8 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         updates: updates.into_iter().map(|(_, u)| kit.update(u)).collect(),
         has_postmortem: !body.html.trim().is_empty(),
         postmortem: body.html,
+        timeline,
+        postmortem_after,
         contents,
         overdue_actions: actions.iter().filter(|a| a.overdue).count(),
         actions,
@@ -58,6 +63,55 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
         &format!("incidents/{}/index.html", i.slug),
         &page,
     )
+}
+
+/// Stands in for the timeline's entries while the rest of the body is rendered; a body
+/// that contains it (written on purpose) is rendered as written, without structure.
+const TIMELINE_MARK: &str = "statusgen-structured-timeline-4f1c9a";
+
+/// The post-mortem as HTML, split where its timeline's entries were, and those entries
+/// (rendered uniformly by the theme's `postmortem_timeline` macro). Without a timeline,
+/// all of it is in the first part.
+fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEntryCtx>, String) {
+    let structured = timeline::read(&i.body, i.body_line, i.started, kit.clock.tz)
+        .filter(|_| !i.body.contains(TIMELINE_MARK));
+    let Some(tl) = structured else {
+        return (render_markdown(&i.body), Vec::new(), String::new());
+    };
+    let (before, after) = (&i.body[..tl.range.start], &i.body[tl.range.end..]);
+    let md = format!("{before}\n\n{TIMELINE_MARK}\n\n{after}");
+    let mut body = render_markdown(&md);
+    let mark = format!("<p>{TIMELINE_MARK}</p>");
+    let Some(at) = body.html.find(&mark) else {
+        return (render_markdown(&i.body), Vec::new(), String::new());
+    };
+    let rest = body.html[at + mark.len()..].to_string();
+    body.html.truncate(at);
+    // The full date, zone and offset where the day changes; the time of day below it.
+    let tz = kit.clock.tz;
+    let mut day = None;
+    let entries = tl
+        .entries
+        .iter()
+        .map(|e| TimelineEntryCtx {
+            at: e.at.map(|t| kit.clock.time(t)),
+            label: e.at.map_or_else(String::new, |t| {
+                let local = t.with_timezone(&tz);
+                if day.replace(local.date_naive()) == Some(local.date_naive()) {
+                    if local.second() == 0 {
+                        local.format("%H:%M").to_string()
+                    } else {
+                        local.format("%H:%M:%S").to_string()
+                    }
+                } else {
+                    crate::render::dates::local_time(t, tz)
+                }
+            }),
+            when: e.when.clone(),
+            html: render_markdown(&e.text).html,
+        })
+        .collect();
+    (body, entries, rest)
 }
 
 /// Renders an incident page, or reuses the cached one when nothing it shows changed.
