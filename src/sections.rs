@@ -13,8 +13,12 @@
 pub struct Synonyms {
     /// The name the product uses (`POSTMORTEM.md`).
     pub name: &'static str,
-    /// Headings that satisfy it too.
+    /// Other names for the same section: interchangeable with `name`.
     pub also: &'static [&'static str],
+    /// Headings of parts of the section ("What went well" of Lessons learned): any one
+    /// satisfies the section, but a section required by a part's name is not satisfied
+    /// by the whole or by another part.
+    pub parts: &'static [&'static str],
 }
 
 /// The synonym table: every standard section of the five variants, with the headings
@@ -31,17 +35,17 @@ pub const TABLE: &[Synonyms] = &[
             "TL;DR",
             "What happened",
         ],
+        parts: &[],
     },
     Synonyms {
         name: "Timeline",
         also: &[
-            "Leadup",
-            "Lead-up",
-            "Fault",
             "Chronology",
             "Sequence of events",
             "Incident timeline",
         ],
+        // The blameless format tells the story in two sections before its timeline.
+        parts: &["Leadup", "Lead-up", "Fault"],
     },
     Synonyms {
         name: "Root cause",
@@ -53,27 +57,24 @@ pub const TABLE: &[Synonyms] = &[
             "Five whys",
             "5 whys",
             "Causes",
-            "Contributing factors",
             "Why it happened",
         ],
+        parts: &["Contributing factors", "Trigger"],
     },
     Synonyms {
         name: "Impact",
         also: &["Customer impact", "User impact", "Blast radius"],
+        parts: &[],
     },
     Synonyms {
         name: "Detection and response",
-        also: &[
-            "Detection",
-            "Response",
-            "Recovery",
-            "Incident response",
-            "Detection and escalation",
-        ],
+        also: &["Incident response", "Detection and escalation"],
+        parts: &["Detection", "Response", "Recovery", "Escalation"],
     },
     Synonyms {
         name: "Resolution",
-        also: &["Recovery", "Mitigation", "Remediation", "Fix", "How we fixed it"],
+        also: &["Mitigation", "Remediation", "Fix", "How we fixed it"],
+        parts: &["Recovery"],
     },
     Synonyms {
         name: "Corrective actions",
@@ -89,27 +90,26 @@ pub const TABLE: &[Synonyms] = &[
             "Action plan",
             "Remediation items",
         ],
+        parts: &[],
     },
     Synonyms {
         name: "Lessons learned",
-        // The three questions of the blameless format are its parts: any one of them
-        // written under its own heading counts as the section.
-        also: &[
-            "Lessons learnt",
-            "Lessons",
-            "Learnings",
-            "Takeaways",
+        also: &["Lessons learnt", "Lessons", "Learnings", "Takeaways"],
+        // The three questions of the blameless format, and their variants.
+        parts: &[
             "What went well",
             "What went wrong",
             "Where we got lucky",
             "What could be improved",
             "What can be improved",
+            "What could have gone better",
             "What went badly",
         ],
     },
     Synonyms {
         name: "Resolution and prevention",
         also: &["Remediation and prevention", "Resolution and next steps"],
+        parts: &[],
     },
     Synonyms {
         name: "Customer message",
@@ -118,38 +118,47 @@ pub const TABLE: &[Synonyms] = &[
             "Note to customers",
             "Customer communication",
         ],
+        parts: &[],
     },
     Synonyms {
         name: "Project overview",
         also: &["Goals and results", "Goals vs results"],
+        parts: &[],
     },
     Synonyms {
         name: "Challenges",
-        also: &["What went wrong", "Problems", "Difficulties"],
+        also: &["Problems", "Difficulties"],
+        parts: &["What went wrong"],
     },
     Synonyms {
         name: "Highlights",
-        also: &["What went well", "Successes", "Wins"],
+        also: &["Successes", "Wins"],
+        parts: &["What went well"],
     },
     Synonyms {
         name: "Post-project tasks",
         also: &["Follow-up tasks", "Next steps", "Action items"],
+        parts: &[],
     },
     Synonyms {
         name: "Compliance notes",
         also: &["Compliance", "Regulatory notes", "Regulatory notifications"],
+        parts: &[],
     },
     Synonyms {
         name: "Evidence log",
         also: &["Evidence"],
+        parts: &[],
     },
     Synonyms {
         name: "Audit trail",
         also: &["Audit log"],
+        parts: &[],
     },
     Synonyms {
         name: "Risk re-assessment",
         also: &["Risk assessment", "Risk review"],
+        parts: &[],
     },
 ];
 
@@ -240,8 +249,9 @@ pub fn name_matches(heading_words: &[String], name: &str) -> bool {
 }
 
 /// Every name that satisfies a section required as `heading` with the extra names
-/// `also`: those names themselves, plus the synonym groups of the table that any of them
-/// belongs to (compared word for word).
+/// `also`: those names themselves, plus, for each group of the table that one of them
+/// names (its name or one of its synonyms, compared word for word), the group's name,
+/// synonyms and parts. A part's name brings in nothing more.
 pub fn accepted_names<'a>(heading: &'a str, also: &[&'a str]) -> Vec<&'a str> {
     let mut names: Vec<&'a str> = std::iter::once(heading).chain(also.iter().copied()).collect();
     let own: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
@@ -252,6 +262,7 @@ pub fn accepted_names<'a>(heading: &'a str, also: &[&'a str]) -> Vec<&'a str> {
         if member {
             names.push(group.name);
             names.extend(group.also.iter().copied());
+            names.extend(group.parts.iter().copied());
         }
     }
     let mut seen = Vec::new();
@@ -376,9 +387,24 @@ mod tests {
     }
 
     #[test]
+    fn parts_satisfy_the_whole_but_not_each_other() {
+        assert!(sat("Where we got lucky", "Lessons learned"));
+        assert!(!sat("What went well", "What can be improved"));
+        assert!(!sat("Lessons learned", "What went well"));
+        assert!(!sat("Timeline", "Leadup"));
+        assert!(sat("Leadup", "Timeline"));
+        // Synonyms are interchangeable both ways.
+        assert!(sat("Corrective actions", "Action items"));
+        assert!(sat("Lessons learned", "Lessons learnt"));
+    }
+
+    #[test]
     fn every_table_name_matches_itself() {
         for g in TABLE {
-            for n in std::iter::once(g.name).chain(g.also.iter().copied()) {
+            for n in std::iter::once(g.name)
+                .chain(g.also.iter().copied())
+                .chain(g.parts.iter().copied())
+            {
                 assert!(heading_satisfies(n, &accepted_names(g.name, &[])), "{n}");
                 assert!(!words(n).is_empty());
             }

@@ -284,7 +284,21 @@ fn new_rejects_unknown_components_and_bad_times() {
         "--template",
         "huge",
     ]);
-    assert_eq!(r.code, 2);
+    // A name that could be a team template is looked up in site.toml: not there, exit 1
+    // with every template offered; one that could not be a name is a usage error.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("unknown template \"huge\""), "{}", r.stderr);
+    assert!(r.stderr.contains("status-page (the customer-facing version of an incident)"), "{}", r.stderr);
+    let r = run(&[
+        "new",
+        "incident",
+        "x",
+        "--root",
+        s(&site),
+        "--template",
+        "Huge One",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
         std::fs::read_dir(site.join("content/incidents"))
             .unwrap()
@@ -441,6 +455,9 @@ fn each_rule_fires_on_its_fixture() {
         "update-order",
         "update-outside",
         "timeline-order",
+        "timeline-unreadable",
+        "timeline-outside",
+        "timeline-detected",
     ];
     for rule in rules {
         assert_eq!(
@@ -460,6 +477,10 @@ fn each_rule_fires_on_its_fixture() {
     assert_eq!(line_of("postmortem-due"), Some(1));
     assert_eq!(line_of("update-outside"), Some(9));
     assert_eq!(line_of("timeline-order"), Some(28));
+    // A list item without a time, a `### date time` heading two days early, a table row.
+    assert_eq!(line_of("timeline-unreadable"), Some(26));
+    assert_eq!(line_of("timeline-outside"), Some(25));
+    assert_eq!(line_of("timeline-detected"), Some(27));
 }
 
 #[test]

@@ -288,7 +288,7 @@ pub fn offered(config: &PostmortemConfig) -> Vec<(String, String)> {
                 t.name.clone(),
                 t.description
                     .clone()
-                    .unwrap_or_else(|| format!("team template of site.toml (line {})", t.line)),
+                    .unwrap_or_else(|| format!("a team template, site.toml line {}", t.line)),
             )
         }))
         .collect()
