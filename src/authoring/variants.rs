@@ -224,10 +224,27 @@ impl Required<'_> {
     }
 }
 
+/// Prompts for the parts of standard sections that team templates list on their own.
+const PART_PROMPTS: &[(&str, &str)] = &[
+    ("Leadup", "The changes and events that led up to the incident."),
+    ("Fault", "What failed, and how it failed."),
+    ("Detection", "How and when we noticed: monitoring or users? Was the alert actionable?"),
+    ("Response", "Who responded, how escalation went, and what slowed us down."),
+    ("Recovery", "How service was restored and how recovery was confirmed."),
+    ("What went well", "What worked and is worth keeping."),
+    ("What went wrong", "What failed or slowed the response."),
+    ("Where we got lucky", "What limited the damage by chance rather than by design."),
+    ("What can be improved", "What we would do differently next time."),
+    ("Contributing factors", "The conditions that made it worse."),
+];
+
 /// The prompt for a heading of a team template: the built-in variants' prompt for the
-/// same section when there is one, else a generic one.
+/// same section (by name or synonym) or for that part of one, else a generic one.
 fn prompt_for(heading: &str) -> &'static str {
     let w = sections::words(heading);
+    if let Some((_, p)) = PART_PROMPTS.iter().find(|(n, _)| sections::words(n) == w) {
+        return p;
+    }
     TemplateKind::ALL
         .iter()
         .flat_map(|k| sections(*k))
@@ -357,8 +374,10 @@ mod tests {
         let team = Template::Team("blameless".into());
         let r = required(&team, &config);
         assert_eq!(r.len(), 2);
-        assert!(r[0].satisfied_by("Timeline"));
-        assert_eq!(r[0].prompt, TIMELINE.prompt);
+        // A part of a standard section accepts only itself.
+        assert!(r[0].satisfied_by(":warning: Leadup"));
+        assert!(!r[0].satisfied_by("Timeline"));
+        assert_eq!(r[0].prompt, PART_PROMPTS[0].1);
         assert!(r[1].satisfied_by("Afterword"));
         assert!(!r[1].satisfied_by("Summary"));
         let nope = Template::Team("nope".into());

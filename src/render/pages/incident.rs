@@ -156,9 +156,10 @@ mod tests {
         let resolved = html.find("Logins work again.").expect("resolved update");
         let investigating = html.find("We are investigating").expect("first update");
         assert!(resolved < investigating);
-        // Post-mortem: demoted h1, table, contents.
+        // Post-mortem: demoted h1, its timeline table as structured entries, contents.
         assert!(html.contains("<h2 id=\"summary\">Summary</h2>"));
-        assert!(html.contains("<table>"));
+        assert!(html.contains("<ol class=\"pm-timeline\">"));
+        assert!(!html.contains("<table>\n<thead><tr><th>Time"));
         assert!(html.contains("<a href=\"#root-cause\">Root cause</a>"));
         // Actions, overdue (due 10 Mar, now 14 Mar, in progress).
         assert!(html.contains("<td>Validate load-balancer config before deploy</td>"));
