@@ -354,7 +354,7 @@ pub const TIMELINE_LEAD: Duration = Duration::hours(24);
 
 fn timeline_checks(i: &Incident, tl: &Timeline, tz: Tz, out: &mut Vec<Finding>) {
     let file = &i.source;
-    for e in tl.entries.iter().filter(|e| e.at.is_none()) {
+    for e in tl.entries.iter().filter(|e| e.at.is_none() && e.day.is_none()) {
         out.push(Finding::warning(
             "timeline-unreadable",
             file,

@@ -10,7 +10,10 @@
 //!   followed by its text.
 //!
 //! Times are read in the site timezone unless the entry names one (`UTC`, `Z`, `GMT`,
-//! `+01:00`, `UTC+1`, `CET`, `PST`, ...). An entry without a date takes the date of the
+//! `+01:00`, `UTC+1`, `CET`, `PST`, ...) or the section states one for all ("All times
+//! UTC", "(All times US/Pacific, 24-hour clock.)" in its heading or before its entries).
+//! An approximate time (`~18:10`) is read as that time; an entry headed by a date alone
+//! (`### 2019-02-13`) is kept with its date and carries it on. An entry without a date takes the date of the
 //! entry before it; the first takes the date of `started` (the day before when that would
 //! put it more than 12 hours after `started`: a lead-up before midnight). A time more than
 //! 12 hours earlier than the entry before it is read as the next day (the timeline passed
@@ -45,6 +48,9 @@ pub struct Entry {
     pub when: String,
     /// When it happened; `None` when no time could be read.
     pub at: Option<DateTime<Utc>>,
+    /// For an entry headed by a date alone (`### 2019-02-13`): that date, as written
+    /// (`at` is `None`, and the entry is not unreadable).
+    pub day: Option<NaiveDate>,
     /// The event, as Markdown (block content for the headings style).
     pub text: String,
 }
@@ -100,7 +106,13 @@ pub fn read(
         .or_else(|| from_table(body, section))
         .or_else(|| from_list(body, section))?;
     let (style, range, raw) = raw;
-    let entries = resolve(raw, started, tz, &line_of);
+    // "All times UTC" in the heading or the text before the entries.
+    let heading_start = events[start - 1].1.start;
+    let default_zone = body
+        .get(heading_start..range.start)
+        .and_then(stated_zone)
+        .unwrap_or(FixedOrTz::Tz(tz));
+    let entries = resolve(raw, started, default_zone, &line_of);
     Some(Timeline {
         style,
         range,
@@ -377,7 +389,8 @@ fn first_words(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lead {
     pub date: Option<NaiveDate>,
-    pub time: NaiveTime,
+    /// `None` for an entry headed by a date alone (`### 2019-02-13`).
+    pub time: Option<NaiveTime>,
     pub zone: Option<FixedOrTz>,
     /// The date, time and zone as written, without markup.
     pub written: String,
@@ -437,23 +450,46 @@ pub fn lead(text: &str) -> Option<Lead> {
         .unwrap_or("");
     let mut s = &s[open.len()..];
     let start_len = s.len();
+    s = approx(s);
     let date = s
         .get(..10)
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     if date.is_some() {
-        s = s[10..].trim_start_matches(['T', ' ', ',']);
+        s = approx(s[10..].trim_start_matches(['T', ' ', ',']));
     }
     let digits = s
         .find(|c: char| !(c.is_ascii_digit() || c == ':'))
         .unwrap_or(s.len());
     // A colon right after the time is the separator: `**10:36:** Alert`.
     let t = s[..digits].trim_end_matches(':');
-    if !t.contains(':') {
-        return None;
-    }
-    let mut time = NaiveTime::parse_from_str(t, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-        .ok()?;
+    let parsed = t
+        .contains(':')
+        .then(|| {
+            NaiveTime::parse_from_str(t, "%H:%M:%S")
+                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
+                .ok()
+        })
+        .flatten();
+    let Some(mut time) = parsed else {
+        // A date alone, ending where a word would.
+        let date = date?;
+        let rest = s.trim_start();
+        let rest = rest.strip_prefix(open).unwrap_or(rest).trim_start();
+        if !(rest.is_empty() || rest.starts_with(['—', '–', '-', ':', '|', ',', '.'])) {
+            return None;
+        }
+        let rest = rest
+            .strip_prefix(['—', '–', '-', ':', '|', ',', '.'])
+            .unwrap_or(rest);
+        let written = text.trim_start()[open.len()..open.len() + 10].to_string();
+        return Some(Lead {
+            date: Some(date),
+            time: None,
+            zone: None,
+            written,
+            rest: rest.trim().to_string(),
+        });
+    };
     s = &s[t.len()..];
     let spaced = s.trim_start();
     for (word, add) in [("am", 0), ("pm", 12), ("a.m.", 0), ("p.m.", 12)] {
@@ -495,11 +531,42 @@ pub fn lead(text: &str) -> Option<Lead> {
     }
     Some(Lead {
         date,
-        time,
+        time: Some(time),
         zone,
         written,
         rest: rest.trim().to_string(),
     })
+}
+
+/// Past an "about" marker: `~18:10`, `~ 22:00`, `≈ 10:36`, `ca. 10:36`, `approx. 10:36`.
+fn approx(s: &str) -> &str {
+    let t = s.trim_start();
+    for m in ["~", "≈", "ca.", "approx.", "about "] {
+        if let Some(rest) = t.strip_prefix(m) {
+            return rest.trim_start();
+        }
+    }
+    s
+}
+
+/// The zone a timeline states for all its times: "(All times UTC)", "All times are in
+/// US/Pacific", "all times CET". Read from the section heading and the text before its
+/// entries.
+fn stated_zone(text: &str) -> Option<FixedOrTz> {
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("all times")? + "all times".len();
+    text[at..]
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | '*' | '_' | ':' | ';')))
+        .filter(|w| !["are", "in", "is", "shown", "given", "listed", "the"].contains(&w.to_ascii_lowercase().as_str()))
+        .take(2)
+        .find_map(|w| {
+            // Abbreviations as in entries ("CET" is +01:00), then IANA names.
+            zone(w)
+                .0
+                .filter(|_| !w.is_empty())
+                .or_else(|| w.parse::<Tz>().ok().map(FixedOrTz::Tz))
+        })
 }
 
 /// An optional zone after a time: `UTC`, `(UTC)`, `Z`, `+01:00`, `+0100`, `UTC+1`,
@@ -594,42 +661,60 @@ fn local_date(t: DateTime<Utc>, zone: FixedOrTz) -> NaiveDate {
     }
 }
 
-fn resolve(raws: Vec<Raw>, started: DateTime<Utc>, tz: Tz, line_of: &dyn Fn(usize) -> usize) -> Vec<Entry> {
-    let mut prev: Option<DateTime<Utc>> = None;
+/// What the next undated entry takes its date from.
+#[derive(Clone, Copy)]
+enum Last {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+fn resolve(
+    raws: Vec<Raw>,
+    started: DateTime<Utc>,
+    default_zone: FixedOrTz,
+    line_of: &dyn Fn(usize) -> usize,
+) -> Vec<Entry> {
+    let mut last: Option<Last> = None;
     raws.into_iter()
         .map(|raw| {
+            let mut day = None;
             let at = raw.lead.as_ref().and_then(|l| {
-                let zone = l.zone.unwrap_or(FixedOrTz::Tz(tz));
-                let at = match (l.date, prev) {
-                    (Some(d), _) => instant(d.and_time(l.time), zone)?,
+                let zone = l.zone.unwrap_or(default_zone);
+                let Some(time) = l.time else {
+                    day = l.date;
+                    last = l.date.map(Last::Day).or(last);
+                    return None;
+                };
+                let at = match (l.date, last) {
+                    (Some(d), _) => instant(d.and_time(time), zone)?,
+                    (None, Some(Last::Day(d))) => instant(d.and_time(time), zone)?,
                     (None, None) => {
                         let day = local_date(started, zone);
-                        let at = instant(day.and_time(l.time), zone)?;
+                        let at = instant(day.and_time(time), zone)?;
                         if at - started > Duration::hours(12) {
-                            instant(day.pred_opt()?.and_time(l.time), zone)?
+                            instant(day.pred_opt()?.and_time(time), zone)?
                         } else {
                             at
                         }
                     }
-                    (None, Some(p)) => {
+                    (None, Some(Last::At(p))) => {
                         let day = local_date(p, zone);
-                        let at = instant(day.and_time(l.time), zone)?;
+                        let at = instant(day.and_time(time), zone)?;
                         if p - at > Duration::hours(12) {
-                            instant(day.succ_opt()?.and_time(l.time), zone)?
+                            instant(day.succ_opt()?.and_time(time), zone)?
                         } else {
                             at
                         }
                     }
                 };
+                last = Some(Last::At(at));
                 Some(at)
             });
-            if at.is_some() {
-                prev = at;
-            }
             Entry {
                 line: line_of(raw.offset),
                 when: raw.when,
                 at,
+                day,
                 text: raw.text,
             }
         })
@@ -658,15 +743,15 @@ mod tests {
     #[test]
     fn leads() {
         let l = lead("10:36 — Alert fired").unwrap();
-        assert_eq!((l.time, l.rest.as_str(), l.written.as_str()), (NaiveTime::from_hms_opt(10, 36, 0).unwrap(), "Alert fired", "10:36"));
+        assert_eq!((l.time, l.rest.as_str(), l.written.as_str()), (NaiveTime::from_hms_opt(10, 36, 0), "Alert fired", "10:36"));
         let l = lead("**2026-03-14 10:36 UTC**: Alert").unwrap();
         assert_eq!(l.date, NaiveDate::from_ymd_opt(2026, 3, 14));
         assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(0).unwrap())));
         assert_eq!((l.written.as_str(), l.rest.as_str()), ("2026-03-14 10:36 UTC", "Alert"));
         let l = lead("`09:05:30` - deploy").unwrap();
-        assert_eq!((l.time.to_string().as_str(), l.rest.as_str()), ("09:05:30", "deploy"));
+        assert_eq!((l.time.unwrap().to_string().as_str(), l.rest.as_str()), ("09:05:30", "deploy"));
         let l = lead("2:05 pm PST - page").unwrap();
-        assert_eq!(l.time, NaiveTime::from_hms_opt(14, 5, 0).unwrap());
+        assert_eq!(l.time, NaiveTime::from_hms_opt(14, 5, 0));
         assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::west_opt(8 * 3600).unwrap())));
         let l = lead("10:36 UTC+1 x").unwrap();
         assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
@@ -679,9 +764,17 @@ mod tests {
         // Words after the time that are no zone are the event.
         assert_eq!(lead("10:36 Alert fired").unwrap().rest, "Alert fired");
         assert_eq!(lead("10:36 Alert fired").unwrap().zone, None);
-        for no in ["Alert at 10:36", "25:00 x", "1036 x", "Time", "", "10:36x", "2026-03-14: deploy"] {
+        for no in ["Alert at 10:36", "25:00 x", "1036 x", "Time", "", "10:36x", "2026-03-14x"] {
             assert!(lead(no).is_none(), "{no}");
         }
+        // About a time; a date alone; a single-digit hour.
+        assert_eq!(lead("~18:10").unwrap().time, NaiveTime::from_hms_opt(18, 10, 0));
+        let l = lead("2019-01-18 ~ 22:00").unwrap();
+        assert_eq!((l.time, l.written.as_str()), (NaiveTime::from_hms_opt(22, 0, 0), "2019-01-18 ~ 22:00"));
+        let l = lead("2019-02-13").unwrap();
+        assert_eq!((l.date, l.time), (NaiveDate::from_ymd_opt(2019, 2, 13), None));
+        assert_eq!(lead("2026-03-14: deploy").unwrap().rest, "deploy");
+        assert_eq!(lead("2021-06-03 9:14").unwrap().time, NaiveTime::from_hms_opt(9, 14, 0));
     }
 
     #[test]
@@ -750,6 +843,21 @@ mod tests {
         // Started 00:20 Berlin on the 15th; the lead-up at 23:50 was on the 14th.
         let tl = read("## Timeline\n\n- 23:50 deploy\n- 00:20 alert\n", 1, t("2026-03-14T23:20:00Z"), chrono_tz::Europe::Berlin).unwrap();
         assert_eq!(times(&tl), [Some("2026-03-14T22:50:00Z".into()), Some("2026-03-14T23:20:00Z".into())]);
+    }
+
+    #[test]
+    fn a_zone_stated_for_all_times_and_date_only_entries() {
+        let body = "## Timeline\n\n*(All times US/Pacific, 24-hour clock.)*\n\n### 2019-02-12 18:30\n\na\n\n### 2019-02-13\n\nb\n\n### 09:00\n\nc\n";
+        let tl = read(body, 1, t("2019-02-13T02:00:00Z"), Tz::UTC).unwrap();
+        assert_eq!(
+            times(&tl),
+            [Some("2019-02-13T02:30:00Z".into()), None, Some("2019-02-13T17:00:00Z".into())]
+        );
+        assert_eq!(tl.entries[1].day, NaiveDate::from_ymd_opt(2019, 2, 13));
+        let tl = read("## Timeline (all times UTC)\n\n- 10:36 a\n", 1, t("2026-03-14T10:00:00Z"), chrono_tz::Europe::Berlin).unwrap();
+        assert_eq!(times(&tl), [Some("2026-03-14T10:36:00Z".into())]);
+        assert_eq!(stated_zone("All times are in CET."), Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
+        assert_eq!(stated_zone("All times matter"), None);
     }
 
     #[test]

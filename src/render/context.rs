@@ -221,10 +221,11 @@ pub struct ActionCtx {
 /// One event of a post-mortem's timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntryCtx {
-    /// When it happened; absent when the entry's time could not be read.
-    pub at: Option<TimeCtx>,
-    /// What to show for `at`: the full date and zone on the first entry and where the day
-    /// changes, the time of day ("10:38") otherwise; empty without `at`.
+    /// For `<time datetime>`: RFC 3339 in UTC, or `YYYY-MM-DD` for an entry headed by a
+    /// date alone; empty when the entry's time could not be read.
+    pub datetime: String,
+    /// What to show for it: the full date, time and zone on the first entry and where the
+    /// day changes, the time of day ("10:38") otherwise, the date for a date alone.
     pub label: String,
     /// The time as written (for an unreadable entry: the start of its text).
     pub when: String,

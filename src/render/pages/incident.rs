@@ -89,26 +89,37 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
     body.html.truncate(at);
     // The full date, zone and offset where the day changes; the time of day below it.
     let tz = kit.clock.tz;
-    let mut day = None;
+    let mut shown_day = None;
     let entries = tl
         .entries
         .iter()
-        .map(|e| TimelineEntryCtx {
-            at: e.at.map(|t| kit.clock.time(t)),
-            label: e.at.map_or_else(String::new, |t| {
-                let local = t.with_timezone(&tz);
-                if day.replace(local.date_naive()) == Some(local.date_naive()) {
-                    if local.second() == 0 {
-                        local.format("%H:%M").to_string()
+        .map(|e| {
+            let (datetime, label) = match (e.at, e.day) {
+                (Some(t), _) => {
+                    let local = t.with_timezone(&tz);
+                    let label = if shown_day.replace(local.date_naive()) == Some(local.date_naive()) {
+                        if local.second() == 0 {
+                            local.format("%H:%M").to_string()
+                        } else {
+                            local.format("%H:%M:%S").to_string()
+                        }
                     } else {
-                        local.format("%H:%M:%S").to_string()
-                    }
-                } else {
-                    crate::render::dates::local_time(t, tz)
+                        crate::render::dates::local_time(t, tz)
+                    };
+                    (kit.clock.time(t).datetime, label)
                 }
-            }),
-            when: e.when.clone(),
-            html: render_markdown(&e.text).html,
+                (None, Some(d)) => {
+                    shown_day = Some(d);
+                    (d.to_string(), crate::render::dates::local_date(d))
+                }
+                (None, None) => (String::new(), String::new()),
+            };
+            TimelineEntryCtx {
+                datetime,
+                label,
+                when: e.when.clone(),
+                html: render_markdown(&e.text).html,
+            }
         })
         .collect();
     (body, entries, rest)
