@@ -51,6 +51,9 @@ limit = 50                    # newest N entries in feed.xml and atom.xml
 
 [postmortem]
 due_hours = 72                # `statusgen check` warns when a resolved incident has no post-mortem after this
+# Your team's own post-mortem template, used as template = "blameless" (see docs/writing.md):
+# [postmortem.templates.blameless]
+# sections = ["Summary", "Leadup", "Impact", "Detection", "Timeline", "Root cause", "Corrective actions"]
 
 # One [[components]] section per service customers care about; incidents name them by id.
 [[components]]
