@@ -38,5 +38,6 @@ check hostile "$repo/tests/fixtures/hostile" https://status.example.com/ / --dra
 check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
 check branded "$repo/tests/fixtures/branded" https://status.northwind.example/ /
 check measured "$repo/tests/fixtures/measured" https://measured.example/ /
+check postmortems "$repo/tests/fixtures/postmortems" https://pm.example/ /
 echo "screenshots: $out/shots"
 exit $status
