@@ -481,7 +481,10 @@ pub fn lead(text: &str) -> Option<Lead> {
         let rest = rest
             .strip_prefix(['—', '–', '-', ':', '|', ',', '.'])
             .unwrap_or(rest);
-        let written = text.trim_start()[open.len()..open.len() + 10].to_string();
+        let consumed = start_len - s.len();
+        let written = text.trim_start()[open.len()..open.len() + consumed]
+            .trim()
+            .to_string();
         return Some(Lead {
             date: Some(date),
             time: None,
@@ -858,6 +861,33 @@ mod tests {
         assert_eq!(times(&tl), [Some("2026-03-14T10:36:00Z".into())]);
         assert_eq!(stated_zone("All times are in CET."), Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
         assert_eq!(stated_zone("All times matter"), None);
+    }
+
+    #[test]
+    fn any_text_reads_without_panicking() {
+        // Fragments that exercise every branch, joined at random (a fixed seed).
+        const BITS: &[&str] = &[
+            "## Timeline\n", "### ", "- ", "1. ", "| ", " |", "|---|---|\n", "\n", "\n\n",
+            "10:36", "2026-03-14", " UTC", " (Europe/Paris)", "+05:30", "~", "≈", "**", "`",
+            "é", "日本", "🔥", ":clock1:", " — ", ":", "am", " pm", "All times ", "PDT", "25:99",
+            "<script>", "```\n", "> ", "    ", "\r\n", "T", "Z", "ca. ",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut body = String::new();
+            let n = (seed >> 59) as usize + 2;
+            for _ in 0..n * 3 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                body.push_str(BITS[(seed >> 33) as usize % BITS.len()]);
+            }
+            let tl = read(&body, 1, t("2026-03-14T09:36:00Z"), chrono_tz::Europe::Berlin);
+            if let Some(tl) = tl {
+                assert!(body.get(tl.range.clone()).is_some(), "{body:?}");
+            }
+            let _ = lead(&body);
+        }
+        let l = lead("≈ 2019-02-13 — deploy").unwrap();
+        assert_eq!((l.written.as_str(), l.rest.as_str()), ("≈ 2019-02-13", "deploy"));
     }
 
     #[test]
