@@ -62,6 +62,18 @@ pub fn markdown(bytes: &[u8]) {
     let Ok(md) = std::str::from_utf8(bytes) else {
         return;
     };
+    // A post-mortem timeline's entries are rendered on their own: sanitised as well.
+    if let Some(tl) =
+        crate::model::timeline::read(md, 1, chrono::DateTime::UNIX_EPOCH, chrono_tz::Tz::UTC)
+    {
+        for e in &tl.entries {
+            let entry = render_markdown(&e.text).html.to_ascii_lowercase();
+            assert!(
+                !entry.contains("<script"),
+                "script in a timeline entry: {entry:?}"
+            );
+        }
+    }
     let html = render_markdown(md).html;
     let lower = html.to_ascii_lowercase();
     // Every `<` left is a real tag (text spells it `&lt;`); `javascript:` targets are

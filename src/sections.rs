@@ -39,11 +39,7 @@ pub const TABLE: &[Synonyms] = &[
     },
     Synonyms {
         name: "Timeline",
-        also: &[
-            "Chronology",
-            "Sequence of events",
-            "Incident timeline",
-        ],
+        also: &["Chronology", "Sequence of events", "Incident timeline"],
         // The blameless format tells the story in two sections before its timeline.
         parts: &["Leadup", "Lead-up", "Fault"],
     },
@@ -215,9 +211,7 @@ fn numbered(text: &str) -> bool {
         let colon = rest.starts_with(':') && !rest[1..].starts_with(|c: char| c.is_ascii_digit());
         return lead.contains('.') || rest.starts_with(')') || colon;
     }
-    let roman = t
-        .find(|c: char| !"ivxIVX".contains(c))
-        .unwrap_or(t.len());
+    let roman = t.find(|c: char| !"ivxIVX".contains(c)).unwrap_or(t.len());
     roman > 0 && t[roman..].starts_with(['.', ')'])
 }
 
@@ -253,7 +247,9 @@ pub fn name_matches(heading_words: &[String], name: &str) -> bool {
 /// names (its name or one of its synonyms, compared word for word), the group's name,
 /// synonyms and parts. A part's name brings in nothing more.
 pub fn accepted_names<'a>(heading: &'a str, also: &[&'a str]) -> Vec<&'a str> {
-    let mut names: Vec<&'a str> = std::iter::once(heading).chain(also.iter().copied()).collect();
+    let mut names: Vec<&'a str> = std::iter::once(heading)
+        .chain(also.iter().copied())
+        .collect();
     let own: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
     for group in TABLE {
         let member = std::iter::once(group.name)
@@ -306,7 +302,10 @@ mod tests {
         assert_eq!(words("1.2 Impact"), ["impact"]);
         assert_eq!(words("IV. Root cause"), ["root", "cause"]);
         assert_eq!(words("What went wrong?"), ["what", "went", "wrong"]);
-        assert_eq!(words("Root cause & contributing factors"), ["root", "cause", "and", "contributing", "factors"]);
+        assert_eq!(
+            words("Root cause & contributing factors"),
+            ["root", "cause", "and", "contributing", "factors"]
+        );
         assert_eq!(words("5 Whys"), ["5", "whys"]);
         assert_eq!(words("Time: 10:36"), ["time", "10", "36"]);
         assert_eq!(words(":clock1: 2. Timeline :clock1:"), ["timeline"]);
@@ -319,8 +318,14 @@ mod tests {
         assert!(name_matches(&h, "Root cause"));
         assert!(name_matches(&h, "Contributing factors"));
         assert!(!name_matches(&words("Rootcausing"), "Root cause"));
-        assert!(name_matches(&words("Risk reassessment"), "Risk re-assessment"));
-        assert!(name_matches(&words("Post project tasks"), "Post-project tasks"));
+        assert!(name_matches(
+            &words("Risk reassessment"),
+            "Risk re-assessment"
+        ));
+        assert!(name_matches(
+            &words("Post project tasks"),
+            "Post-project tasks"
+        ));
         assert!(!name_matches(&words("No impacts here"), "Impacted"));
         assert!(!name_matches(&words("Reimpact"), "Impact"));
     }
@@ -328,15 +333,31 @@ mod tests {
     #[test]
     fn the_examples_of_the_issue() {
         // Corrective actions ⇐ Action items, Follow-up tasks, Next steps.
-        for h in ["Action items", "## Follow-up tasks", "Next steps", "ACTION ITEMS"] {
+        for h in [
+            "Action items",
+            "## Follow-up tasks",
+            "Next steps",
+            "ACTION ITEMS",
+        ] {
             assert!(sat(h, "Corrective actions"), "{h}");
         }
         // Lessons learned ⇐ Lessons learnt, and its three parts.
-        for h in ["Lessons learnt", "What went well", "What went wrong?", "Where we got lucky"] {
+        for h in [
+            "Lessons learnt",
+            "What went well",
+            "What went wrong?",
+            "Where we got lucky",
+        ] {
             assert!(sat(h, "Lessons learned"), "{h}");
         }
         // Root cause ⇐ Blameless root cause, Five whys, Causes.
-        for h in ["Blameless root cause", "Five whys", "5 Whys", "Causes", "Contributing factors"] {
+        for h in [
+            "Blameless root cause",
+            "Five whys",
+            "5 Whys",
+            "Causes",
+            "Contributing factors",
+        ] {
             assert!(sat(h, "Root cause"), "{h}");
         }
         // Detection and response ⇐ Detection, Response, Recovery.
@@ -348,7 +369,12 @@ mod tests {
             assert!(sat(h, "Summary"), "{h}");
         }
         // Timeline ⇐ Leadup, Fault; with a shortcode.
-        for h in [":warning: Leadup", "Fault", "Timeline (all times UTC)", "3) Timeline"] {
+        for h in [
+            ":warning: Leadup",
+            "Fault",
+            "Timeline (all times UTC)",
+            "3) Timeline",
+        ] {
             assert!(sat(h, "Timeline"), "{h}");
         }
         assert!(sat("Impact?", "Impact"));
@@ -371,10 +397,19 @@ mod tests {
         assert!(names.contains(&"Corrective actions"));
         assert!(names.contains(&"Action items"));
         // A team's own name that is in no group keeps only its own extras.
-        assert_eq!(accepted_names("Leadup narrative", &["Story"]), ["Leadup narrative", "Story"]);
+        assert_eq!(
+            accepted_names("Leadup narrative", &["Story"]),
+            ["Leadup narrative", "Story"]
+        );
         // No duplicates, first spelling kept.
         let names = accepted_names("Lessons Learned", &["Lessons learnt"]);
-        assert_eq!(names.iter().filter(|n| words(n) == ["lessons", "learnt"]).count(), 1);
+        assert_eq!(
+            names
+                .iter()
+                .filter(|n| words(n) == ["lessons", "learnt"])
+                .count(),
+            1
+        );
         assert_eq!(names[0], "Lessons Learned");
     }
 

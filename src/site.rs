@@ -344,13 +344,15 @@ impl Default for PostmortemConfig {
 impl Config {
     /// The post-mortem template called `name`: a built-in variant or a team template.
     pub fn template(&self, name: &str) -> Option<Template> {
-        TemplateKind::parse(name).map(Template::Builtin).or_else(|| {
-            self.postmortem
-                .templates
-                .iter()
-                .find(|t| t.name == name)
-                .map(|t| Template::Team(t.name.clone()))
-        })
+        TemplateKind::parse(name)
+            .map(Template::Builtin)
+            .or_else(|| {
+                self.postmortem
+                    .templates
+                    .iter()
+                    .find(|t| t.name == name)
+                    .map(|t| Template::Team(t.name.clone()))
+            })
     }
 
     /// The team template called `name`.

@@ -287,8 +287,17 @@ fn new_rejects_unknown_components_and_bad_times() {
     // A name that could be a team template is looked up in site.toml: not there, exit 1
     // with every template offered; one that could not be a name is a usage error.
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("unknown template \"huge\""), "{}", r.stderr);
-    assert!(r.stderr.contains("status-page (the customer-facing version of an incident)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown template \"huge\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("status-page (the customer-facing version of an incident)"),
+        "{}",
+        r.stderr
+    );
     let r = run(&[
         "new",
         "incident",

@@ -82,7 +82,11 @@ fn edit(path: &Path, from: &str, to: &str) {
 fn synonyms_shortcodes_numbering_and_team_templates_check_clean() {
     let r = run(&["check", "--root", s(&fixture()), "--now", NOW, "--strict"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("0 error(s), 0 warning(s)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("0 error(s), 0 warning(s)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -111,7 +115,11 @@ fn timeline_problems_are_found_in_every_style() {
     let site = copy_fixture(&tmp);
     let dir = site.join("content/incidents");
     // Headings: an entry that goes backwards.
-    edit(&dir.join("2026-03-20-blameless.md"), "### 14:40", "### 14:01");
+    edit(
+        &dir.join("2026-03-20-blameless.md"),
+        "### 14:40",
+        "### 14:01",
+    );
     // List: an item without a time, and one after `resolved`.
     edit(
         &dir.join("2026-04-02-review.md"),
@@ -192,9 +200,16 @@ fn timelines_render_as_structured_lists_in_all_three_styles() {
         ),
     ] {
         let html = page(slug);
-        assert_eq!(html.matches("<ol class=\"pm-timeline\">").count(), 1, "{slug}");
+        assert_eq!(
+            html.matches("<ol class=\"pm-timeline\">").count(),
+            1,
+            "{slug}"
+        );
         assert_eq!(html.matches("<li class=\"pm-entry\">").count(), 4, "{slug}");
-        assert!(html.contains(&format!("<time class=\"pm-time\" datetime=\"{first}\">")), "{slug}");
+        assert!(
+            html.contains(&format!("<time class=\"pm-time\" datetime=\"{first}\">")),
+            "{slug}"
+        );
         let date = &first[..10];
         for t in times {
             assert!(
@@ -235,7 +250,12 @@ fn new_offers_team_templates_with_their_headings() {
     let path = PathBuf::from(r.stdout.trim());
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("template = \"blameless\""), "{text}");
-    assert!(text.contains("lightweight | incident | launch | status-page | regulated | blameless | review"), "{text}");
+    assert!(
+        text.contains(
+            "lightweight | incident | launch | status-page | regulated | blameless | review"
+        ),
+        "{text}"
+    );
     let heads: Vec<&str> = text.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(
         heads,
@@ -267,8 +287,17 @@ fn new_offers_team_templates_with_their_headings() {
         "blamless",
     ]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("did you mean \"blameless\""), "{}", r.stderr);
-    assert!(r.stderr.contains("review (a team template, site.toml line 17)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean \"blameless\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("review (a team template, site.toml line 17)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

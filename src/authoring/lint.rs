@@ -354,7 +354,11 @@ pub const TIMELINE_LEAD: Duration = Duration::hours(24);
 
 fn timeline_checks(i: &Incident, tl: &Timeline, tz: Tz, out: &mut Vec<Finding>) {
     let file = &i.source;
-    for e in tl.entries.iter().filter(|e| e.at.is_none() && e.day.is_none()) {
+    for e in tl
+        .entries
+        .iter()
+        .filter(|e| e.at.is_none() && e.day.is_none())
+    {
         out.push(Finding::warning(
             "timeline-unreadable",
             file,
@@ -436,8 +440,8 @@ fn timeline_checks(i: &Incident, tl: &Timeline, tz: Tz, out: &mut Vec<Finding>) 
 mod tests {
     use super::*;
     use crate::site::{Action, Update};
-    use chrono::NaiveDate;
     use crate::vocabulary::{ActionStatus, Impact, TemplateKind, UpdateStatus};
+    use chrono::NaiveDate;
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -609,7 +613,10 @@ mod tests {
         // Detected at 09:36 UTC; a timeline that starts at 09:40 misses it.
         let i = incident(&FULL.replace("| 09:36 |", "| 09:40 |"));
         let f = lint_incident(&i, Tz::UTC, 72, t("2026-03-15T00:00:00Z"));
-        assert_eq!(f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(), [("timeline-detected", 29)]);
+        assert_eq!(
+            f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(),
+            [("timeline-detected", 29)]
+        );
         // A lead-up up to 24 hours before `started` is fine; more is not.
         let i = incident(&FULL.replace("| 09:36 |", "| 2026-03-13 09:36 |"));
         assert!(rules(&i, "2026-03-15T00:00:00Z").is_empty());
@@ -618,7 +625,10 @@ mod tests {
         // An entry without a time is named, the rest still checked.
         let i = incident(&FULL.replace("| 09:50 |", "| later |"));
         let f = lint_incident(&i, Tz::UTC, 72, t("2026-03-15T00:00:00Z"));
-        assert_eq!(f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(), [("timeline-unreadable", 30)]);
+        assert_eq!(
+            f.iter().map(|f| (f.rule, f.diag.line)).collect::<Vec<_>>(),
+            [("timeline-unreadable", 30)]
+        );
     }
 
     #[test]
@@ -629,13 +639,23 @@ mod tests {
             templates: vec![TeamTemplate {
                 name: "gitlab".into(),
                 description: None,
-                sections: ["Summary", "Timeline", "Root cause", "Corrective actions", "Postscript"]
-                    .iter()
-                    .map(|h| TeamSection {
-                        heading: h.to_string(),
-                        also: if *h == "Postscript" { vec!["Afterword".into()] } else { vec![] },
-                    })
-                    .collect(),
+                sections: [
+                    "Summary",
+                    "Timeline",
+                    "Root cause",
+                    "Corrective actions",
+                    "Postscript",
+                ]
+                .iter()
+                .map(|h| TeamSection {
+                    heading: h.to_string(),
+                    also: if *h == "Postscript" {
+                        vec!["Afterword".into()]
+                    } else {
+                        vec![]
+                    },
+                })
+                .collect(),
                 line: 4,
             }],
         };
@@ -649,7 +669,19 @@ mod tests {
         i2.template = i.template.clone();
         let f = lint_incident_in(&i2, &pm, Tz::UTC, t("2026-03-15T00:00:00Z"));
         assert_eq!(f.len(), 1, "{f:?}");
-        assert!(f[0].diag.message.contains("\"Postscript\" section, which template \"gitlab\" requires"), "{f:?}");
-        assert!(f[0].diag.help.as_deref().unwrap_or("").contains("\"Afterword\""), "{f:?}");
+        assert!(
+            f[0].diag
+                .message
+                .contains("\"Postscript\" section, which template \"gitlab\" requires"),
+            "{f:?}"
+        );
+        assert!(
+            f[0].diag
+                .help
+                .as_deref()
+                .unwrap_or("")
+                .contains("\"Afterword\""),
+            "{f:?}"
+        );
     }
 }

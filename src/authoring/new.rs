@@ -120,10 +120,7 @@ pub fn incident_text(spec: &IncidentSpec, config: &Config) -> String {
         &format!("# resolved = {at}"),
         "set when it is over; absent = ongoing",
     );
-    t += &line(
-        &format!("template = \"{kind}\""),
-        &offered.join(" | "),
-    );
+    t += &line(&format!("template = \"{kind}\""), &offered.join(" | "));
     t += &line(
         "# cause = \"config-change\"",
         "optional root-cause tag, for the recurrence rate",
@@ -318,15 +315,16 @@ pub fn check_template(template: &Template, config: &Config) -> Result<(), NewErr
         None => String::new(),
     };
     Err(NewError::Invalid(vec![
-        Diagnostic::error("--template", 0, 0, format!("unknown template \"{name}\""))
-            .with_help(format!(
+        Diagnostic::error("--template", 0, 0, format!("unknown template \"{name}\"")).with_help(
+            format!(
                 "{hint}templates: {} (add your own as [postmortem.templates.NAME] in site.toml)",
                 offered
                     .iter()
                     .map(|(n, what)| format!("{n} ({what})"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            )),
+            ),
+        ),
     ]))
 }
 

@@ -185,7 +185,10 @@ pub fn purpose(kind: TemplateKind) -> &'static str {
 /// ([`crate::sections`]) appears in the heading, ignoring case, punctuation, numbering and
 /// a leading emoji; extra words around it are allowed.
 pub fn heading_matches(heading: &str, section: &Section) -> bool {
-    sections::heading_satisfies(heading, &sections::accepted_names(section.heading, section.aliases))
+    sections::heading_satisfies(
+        heading,
+        &sections::accepted_names(section.heading, section.aliases),
+    )
 }
 
 /// The required sections of `kind` that none of `headings` satisfies.
@@ -226,15 +229,33 @@ impl Required<'_> {
 
 /// Prompts for the parts of standard sections that team templates list on their own.
 const PART_PROMPTS: &[(&str, &str)] = &[
-    ("Leadup", "The changes and events that led up to the incident."),
+    (
+        "Leadup",
+        "The changes and events that led up to the incident.",
+    ),
     ("Fault", "What failed, and how it failed."),
-    ("Detection", "How and when we noticed: monitoring or users? Was the alert actionable?"),
-    ("Response", "Who responded, how escalation went, and what slowed us down."),
-    ("Recovery", "How service was restored and how recovery was confirmed."),
+    (
+        "Detection",
+        "How and when we noticed: monitoring or users? Was the alert actionable?",
+    ),
+    (
+        "Response",
+        "Who responded, how escalation went, and what slowed us down.",
+    ),
+    (
+        "Recovery",
+        "How service was restored and how recovery was confirmed.",
+    ),
     ("What went well", "What worked and is worth keeping."),
     ("What went wrong", "What failed or slowed the response."),
-    ("Where we got lucky", "What limited the damage by chance rather than by design."),
-    ("What can be improved", "What we would do differently next time."),
+    (
+        "Where we got lucky",
+        "What limited the damage by chance rather than by design.",
+    ),
+    (
+        "What can be improved",
+        "What we would do differently next time.",
+    ),
     ("Contributing factors", "The conditions that made it worse."),
 ];
 

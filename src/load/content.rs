@@ -10,7 +10,8 @@ use crate::load::frontmatter::{self, Split};
 use crate::load::reader::Reader;
 use crate::load::slug;
 use crate::site::{
-    Template,     Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Update,
+    Action, Affected, Config, Incident, IncidentLines, Maintenance, MaintenanceUpdate, Template,
+    Update,
 };
 use crate::vocabulary::{
     ActionStatus, Impact, Level, MaintenanceStatus, TemplateKind, UpdateStatus,
@@ -258,12 +259,7 @@ pub fn parse_incident(
             // The built-in variants, then the team's templates of site.toml.
             let mut names = words(&TemplateKind::ALL, TemplateKind::as_str);
             names.extend(config.postmortem.templates.iter().map(|t| t.name.as_str()));
-            r.opt_word(
-                t,
-                "template",
-                |s| config.template(s),
-                &names,
-            )
+            r.opt_word(t, "template", |s| config.template(s), &names)
         }
     };
     let cause = r.opt_str(t, "cause");

@@ -146,7 +146,10 @@ fn synonyms(
         r.error(
             &v.span(),
             format!("`synonyms` of {what} must be a table"),
-            format!("write it as a {}.synonyms] section: \"Root cause\" = [\"Five whys\"]", what.trim_end_matches(']')),
+            format!(
+                "write it as a {}.synonyms] section: \"Root cause\" = [\"Five whys\"]",
+                what.trim_end_matches(']')
+            ),
         );
         return;
     };
@@ -221,13 +224,41 @@ mod tests {
             "[postmortem.templates.incident]\nsections = [\"Summary\"]\n[postmortem.templates.empty]\nsections = []\n[postmortem.templates.nosec]\ndescription = \"x\"\n[postmortem.templates.syn]\nsections = [\"Summary\", \"Summary\"]\nextra = 1\n[postmortem.templates.syn.synonyms]\n\"Sumary\" = [\"Overview\"]\n",
         );
         let got: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
-        assert!(got.contains(&(6, "team template \"incident\" has the name of a built-in template")), "{got:?}");
-        assert!(got.contains(&(9, "[postmortem.templates.empty] requires no sections")), "{got:?}");
-        assert!(got.contains(&(10, "[postmortem.templates.nosec] has no `sections`")), "{got:?}");
-        assert!(got.iter().any(|(l, m)| *l == 13 && m.contains("listed twice")), "{got:?}");
-        assert!(got.iter().any(|(l, m)| *l == 14 && m.contains("unknown key `extra`")), "{got:?}");
-        assert!(got.iter().any(|(l, m)| *l == 16 && m.contains("not one of the `sections`")), "{got:?}");
-        let help = d.iter().find(|d| d.line == 16).and_then(|d| d.help.clone()).unwrap_or_default();
+        assert!(
+            got.contains(&(
+                6,
+                "team template \"incident\" has the name of a built-in template"
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(9, "[postmortem.templates.empty] requires no sections")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(10, "[postmortem.templates.nosec] has no `sections`")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == 13 && m.contains("listed twice")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == 14 && m.contains("unknown key `extra`")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(l, m)| *l == 16 && m.contains("not one of the `sections`")),
+            "{got:?}"
+        );
+        let help = d
+            .iter()
+            .find(|d| d.line == 16)
+            .and_then(|d| d.help.clone())
+            .unwrap_or_default();
         assert!(help.contains("did you mean \"Summary\""), "{help}");
     }
 }

@@ -72,20 +72,17 @@ const OPTIONS: Options = Options::ENABLE_TABLES
 /// A cheap test that skips bodies which cannot hold a timeline section.
 fn may_have_timeline(body: &str) -> bool {
     let b = body.as_bytes();
-    ["imeline", "hronology", "equence of events"].iter().any(|w| {
-        b.windows(w.len())
-            .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
-    })
+    ["imeline", "hronology", "equence of events"]
+        .iter()
+        .any(|w| {
+            b.windows(w.len())
+                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        })
 }
 
 /// Reads the timeline of a body whose first line is line `body_line` of its file.
 /// `None` when there is no timeline section or none of its events starts with a time.
-pub fn read(
-    body: &str,
-    body_line: usize,
-    started: DateTime<Utc>,
-    tz: Tz,
-) -> Option<Timeline> {
+pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Option<Timeline> {
     if !may_have_timeline(body) {
         return None;
     }
@@ -100,7 +97,11 @@ pub fn read(
     let section = &events[start..end];
     let section_end = section.last().map_or(body.len(), |(_, r)| r.end);
     let line_of = |offset: usize| {
-        body_line + body.as_bytes()[..offset.min(body.len())].iter().filter(|b| **b == b'\n').count()
+        body_line
+            + body.as_bytes()[..offset.min(body.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
     };
     let raw = from_headings(body, section, section_end)
         .or_else(|| from_table(body, section))
@@ -153,7 +154,11 @@ struct Raw {
 
 type Found = (Style, Range<usize>, Vec<Raw>);
 
-fn from_headings(body: &str, section: &[(Event, Range<usize>)], section_end: usize) -> Option<Found> {
+fn from_headings(
+    body: &str,
+    section: &[(Event, Range<usize>)],
+    section_end: usize,
+) -> Option<Found> {
     // Sub-headings of the section, at the shallowest level used for times.
     let mut subs: Vec<(HeadingLevel, Range<usize>, String)> = Vec::new();
     let mut k = 0;
@@ -167,7 +172,10 @@ fn from_headings(body: &str, section: &[(Event, Range<usize>)], section_end: usi
                 inner_end = section[j].1.end;
                 j += 1;
             }
-            let text = body.get(inner_start..inner_end.max(inner_start)).unwrap_or("").to_string();
+            let text = body
+                .get(inner_start..inner_end.max(inner_start))
+                .unwrap_or("")
+                .to_string();
             subs.push((*level, range, text));
             k = j;
         }
@@ -560,8 +568,13 @@ fn stated_zone(text: &str) -> Option<FixedOrTz> {
     let at = lower.find("all times")? + "all times".len();
     text[at..]
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | '*' | '_' | ':' | ';')))
-        .filter(|w| !["are", "in", "is", "shown", "given", "listed", "the"].contains(&w.to_ascii_lowercase().as_str()))
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ',' | '*' | '_' | ':' | ';'))
+        })
+        .filter(|w| {
+            !["are", "in", "is", "shown", "given", "listed", "the"]
+                .contains(&w.to_ascii_lowercase().as_str())
+        })
         .take(2)
         .find_map(|w| {
             // Abbreviations as in entries ("CET" is +01:00), then IANA names.
@@ -581,7 +594,9 @@ fn zone(s: &str) -> (Option<FixedOrTz>, &str) {
         None => (t, false),
     };
     let word_len = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '+' | '-' | ':' | '.')))
+        .find(|c: char| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '+' | '-' | ':' | '.'))
+        })
         .unwrap_or(inner.len());
     let word = inner[..word_len].trim_end_matches(['.', ':', '-']);
     let rest_after = |len: usize| {
@@ -634,7 +649,10 @@ fn parse_offset(o: &str) -> Option<FixedOffset> {
         (1 | 2, false) => (digits.parse::<i32>().ok()?, 0),
         (3, true) | (4, _) => {
             let split = digits.len() - 2;
-            (digits[..split].parse().ok()?, digits[split..].parse::<i32>().ok()?)
+            (
+                digits[..split].parse().ok()?,
+                digits[split..].parse::<i32>().ok()?,
+            )
         }
         _ => return None,
     };
@@ -648,11 +666,17 @@ fn parse_offset(o: &str) -> Option<FixedOffset> {
 /// the instant after the gap when they jump forward).
 fn instant(at: NaiveDateTime, zone: FixedOrTz) -> Option<DateTime<Utc>> {
     match zone {
-        FixedOrTz::Fixed(f) => f.from_local_datetime(&at).single().map(|t| t.with_timezone(&Utc)),
+        FixedOrTz::Fixed(f) => f
+            .from_local_datetime(&at)
+            .single()
+            .map(|t| t.with_timezone(&Utc)),
         FixedOrTz::Tz(tz) => tz
             .from_local_datetime(&at)
             .earliest()
-            .or_else(|| tz.from_local_datetime(&(at + Duration::hours(1))).earliest())
+            .or_else(|| {
+                tz.from_local_datetime(&(at + Duration::hours(1)))
+                    .earliest()
+            })
             .map(|t| t.with_timezone(&Utc)),
     }
 }
@@ -733,51 +757,106 @@ mod tests {
     }
 
     fn berlin(body: &str) -> Timeline {
-        read(body, 10, t("2026-03-14T09:36:00Z"), chrono_tz::Europe::Berlin).expect("a timeline")
+        read(
+            body,
+            10,
+            t("2026-03-14T09:36:00Z"),
+            chrono_tz::Europe::Berlin,
+        )
+        .expect("a timeline")
     }
 
     fn times(tl: &Timeline) -> Vec<Option<String>> {
         tl.entries
             .iter()
-            .map(|e| e.at.map(|a| a.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+            .map(|e| {
+                e.at.map(|a| a.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            })
             .collect()
     }
 
     #[test]
     fn leads() {
         let l = lead("10:36 — Alert fired").unwrap();
-        assert_eq!((l.time, l.rest.as_str(), l.written.as_str()), (NaiveTime::from_hms_opt(10, 36, 0), "Alert fired", "10:36"));
+        assert_eq!(
+            (l.time, l.rest.as_str(), l.written.as_str()),
+            (NaiveTime::from_hms_opt(10, 36, 0), "Alert fired", "10:36")
+        );
         let l = lead("**2026-03-14 10:36 UTC**: Alert").unwrap();
         assert_eq!(l.date, NaiveDate::from_ymd_opt(2026, 3, 14));
-        assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(0).unwrap())));
-        assert_eq!((l.written.as_str(), l.rest.as_str()), ("2026-03-14 10:36 UTC", "Alert"));
+        assert_eq!(
+            l.zone,
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(0).unwrap()))
+        );
+        assert_eq!(
+            (l.written.as_str(), l.rest.as_str()),
+            ("2026-03-14 10:36 UTC", "Alert")
+        );
         let l = lead("`09:05:30` - deploy").unwrap();
-        assert_eq!((l.time.unwrap().to_string().as_str(), l.rest.as_str()), ("09:05:30", "deploy"));
+        assert_eq!(
+            (l.time.unwrap().to_string().as_str(), l.rest.as_str()),
+            ("09:05:30", "deploy")
+        );
         let l = lead("2:05 pm PST - page").unwrap();
         assert_eq!(l.time, NaiveTime::from_hms_opt(14, 5, 0));
-        assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::west_opt(8 * 3600).unwrap())));
+        assert_eq!(
+            l.zone,
+            Some(FixedOrTz::Fixed(FixedOffset::west_opt(8 * 3600).unwrap()))
+        );
         let l = lead("10:36 UTC+1 x").unwrap();
-        assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
+        assert_eq!(
+            l.zone,
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap()))
+        );
         let l = lead("10:36 +05:30").unwrap();
-        assert_eq!(l.zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(19800).unwrap())));
+        assert_eq!(
+            l.zone,
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(19800).unwrap()))
+        );
         let l = lead("10:36 (Europe/Paris) x").unwrap();
         assert_eq!(l.zone, Some(FixedOrTz::Tz(chrono_tz::Europe::Paris)));
-        assert_eq!(lead("10:36 CET").unwrap().zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
-        assert_eq!(lead("2026-03-14T10:36Z").unwrap().zone, Some(FixedOrTz::Fixed(FixedOffset::east_opt(0).unwrap())));
+        assert_eq!(
+            lead("10:36 CET").unwrap().zone,
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap()))
+        );
+        assert_eq!(
+            lead("2026-03-14T10:36Z").unwrap().zone,
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(0).unwrap()))
+        );
         // Words after the time that are no zone are the event.
         assert_eq!(lead("10:36 Alert fired").unwrap().rest, "Alert fired");
         assert_eq!(lead("10:36 Alert fired").unwrap().zone, None);
-        for no in ["Alert at 10:36", "25:00 x", "1036 x", "Time", "", "10:36x", "2026-03-14x"] {
+        for no in [
+            "Alert at 10:36",
+            "25:00 x",
+            "1036 x",
+            "Time",
+            "",
+            "10:36x",
+            "2026-03-14x",
+        ] {
             assert!(lead(no).is_none(), "{no}");
         }
         // About a time; a date alone; a single-digit hour.
-        assert_eq!(lead("~18:10").unwrap().time, NaiveTime::from_hms_opt(18, 10, 0));
+        assert_eq!(
+            lead("~18:10").unwrap().time,
+            NaiveTime::from_hms_opt(18, 10, 0)
+        );
         let l = lead("2019-01-18 ~ 22:00").unwrap();
-        assert_eq!((l.time, l.written.as_str()), (NaiveTime::from_hms_opt(22, 0, 0), "2019-01-18 ~ 22:00"));
+        assert_eq!(
+            (l.time, l.written.as_str()),
+            (NaiveTime::from_hms_opt(22, 0, 0), "2019-01-18 ~ 22:00")
+        );
         let l = lead("2019-02-13").unwrap();
-        assert_eq!((l.date, l.time), (NaiveDate::from_ymd_opt(2019, 2, 13), None));
+        assert_eq!(
+            (l.date, l.time),
+            (NaiveDate::from_ymd_opt(2019, 2, 13), None)
+        );
         assert_eq!(lead("2026-03-14: deploy").unwrap().rest, "deploy");
-        assert_eq!(lead("2021-06-03 9:14").unwrap().time, NaiveTime::from_hms_opt(9, 14, 0));
+        assert_eq!(
+            lead("2021-06-03 9:14").unwrap().time,
+            NaiveTime::from_hms_opt(9, 14, 0)
+        );
     }
 
     #[test]
@@ -803,8 +882,16 @@ mod tests {
 
     #[test]
     fn a_table_with_date_and_time_columns() {
-        let tl = berlin("## Timeline\n\n| Date | Time (UTC) | What | Who |\n|---|---|---|---|\n| 2026-03-13 | 22:00 UTC | Deploy | ops |\n| 2026-03-14 | 09:36 UTC | Alert | |\n");
-        assert_eq!(times(&tl), [Some("2026-03-13T22:00:00Z".into()), Some("2026-03-14T09:36:00Z".into())]);
+        let tl = berlin(
+            "## Timeline\n\n| Date | Time (UTC) | What | Who |\n|---|---|---|---|\n| 2026-03-13 | 22:00 UTC | Deploy | ops |\n| 2026-03-14 | 09:36 UTC | Alert | |\n",
+        );
+        assert_eq!(
+            times(&tl),
+            [
+                Some("2026-03-13T22:00:00Z".into()),
+                Some("2026-03-14T09:36:00Z".into())
+            ]
+        );
         assert_eq!(tl.entries[0].text, "Deploy — ops");
     }
 
@@ -815,12 +902,19 @@ mod tests {
         assert_eq!(tl.style, Style::List);
         assert_eq!(
             times(&tl),
-            [Some("2026-03-14T09:36:00Z".into()), Some("2026-03-14T10:50:00Z".into()), None]
+            [
+                Some("2026-03-14T09:36:00Z".into()),
+                Some("2026-03-14T10:50:00Z".into()),
+                None
+            ]
         );
         assert_eq!(tl.entries[1].text, "Rollback\nwith detail");
         assert_eq!(tl.entries[2].when, "Somebody noticed");
         assert_eq!(tl.entries[2].line, 15);
-        assert_eq!(&body[tl.range.clone()], "- 10:36 — Alert fired\n- **2026-03-14 10:50 UTC**: Rollback\n  with detail\n- Somebody noticed\n");
+        assert_eq!(
+            &body[tl.range.clone()],
+            "- 10:36 — Alert fired\n- **2026-03-14 10:50 UTC**: Rollback\n  with detail\n- Somebody noticed\n"
+        );
     }
 
     #[test]
@@ -830,7 +924,11 @@ mod tests {
         assert_eq!(tl.style, Style::Headings);
         assert_eq!(
             times(&tl),
-            [Some("2026-03-14T09:30:00Z".into()), Some("2026-03-14T09:36:00Z".into()), None]
+            [
+                Some("2026-03-14T09:30:00Z".into()),
+                Some("2026-03-14T09:36:00Z".into()),
+                None
+            ]
         );
         assert_eq!(tl.entries[0].text, "Deploy started.");
         assert_eq!(tl.entries[1].text, "**Alert**\n\nPager fired.\n\n- a\n- b");
@@ -844,8 +942,20 @@ mod tests {
     #[test]
     fn the_first_entry_before_midnight_is_the_day_before() {
         // Started 00:20 Berlin on the 15th; the lead-up at 23:50 was on the 14th.
-        let tl = read("## Timeline\n\n- 23:50 deploy\n- 00:20 alert\n", 1, t("2026-03-14T23:20:00Z"), chrono_tz::Europe::Berlin).unwrap();
-        assert_eq!(times(&tl), [Some("2026-03-14T22:50:00Z".into()), Some("2026-03-14T23:20:00Z".into())]);
+        let tl = read(
+            "## Timeline\n\n- 23:50 deploy\n- 00:20 alert\n",
+            1,
+            t("2026-03-14T23:20:00Z"),
+            chrono_tz::Europe::Berlin,
+        )
+        .unwrap();
+        assert_eq!(
+            times(&tl),
+            [
+                Some("2026-03-14T22:50:00Z".into()),
+                Some("2026-03-14T23:20:00Z".into())
+            ]
+        );
     }
 
     #[test]
@@ -854,12 +964,25 @@ mod tests {
         let tl = read(body, 1, t("2019-02-13T02:00:00Z"), Tz::UTC).unwrap();
         assert_eq!(
             times(&tl),
-            [Some("2019-02-13T02:30:00Z".into()), None, Some("2019-02-13T17:00:00Z".into())]
+            [
+                Some("2019-02-13T02:30:00Z".into()),
+                None,
+                Some("2019-02-13T17:00:00Z".into())
+            ]
         );
         assert_eq!(tl.entries[1].day, NaiveDate::from_ymd_opt(2019, 2, 13));
-        let tl = read("## Timeline (all times UTC)\n\n- 10:36 a\n", 1, t("2026-03-14T10:00:00Z"), chrono_tz::Europe::Berlin).unwrap();
+        let tl = read(
+            "## Timeline (all times UTC)\n\n- 10:36 a\n",
+            1,
+            t("2026-03-14T10:00:00Z"),
+            chrono_tz::Europe::Berlin,
+        )
+        .unwrap();
         assert_eq!(times(&tl), [Some("2026-03-14T10:36:00Z".into())]);
-        assert_eq!(stated_zone("All times are in CET."), Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap())));
+        assert_eq!(
+            stated_zone("All times are in CET."),
+            Some(FixedOrTz::Fixed(FixedOffset::east_opt(3600).unwrap()))
+        );
         assert_eq!(stated_zone("All times matter"), None);
     }
 
@@ -867,27 +990,70 @@ mod tests {
     fn any_text_reads_without_panicking() {
         // Fragments that exercise every branch, joined at random (a fixed seed).
         const BITS: &[&str] = &[
-            "## Timeline\n", "### ", "- ", "1. ", "| ", " |", "|---|---|\n", "\n", "\n\n",
-            "10:36", "2026-03-14", " UTC", " (Europe/Paris)", "+05:30", "~", "≈", "**", "`",
-            "é", "日本", "🔥", ":clock1:", " — ", ":", "am", " pm", "All times ", "PDT", "25:99",
-            "<script>", "```\n", "> ", "    ", "\r\n", "T", "Z", "ca. ",
+            "## Timeline\n",
+            "### ",
+            "- ",
+            "1. ",
+            "| ",
+            " |",
+            "|---|---|\n",
+            "\n",
+            "\n\n",
+            "10:36",
+            "2026-03-14",
+            " UTC",
+            " (Europe/Paris)",
+            "+05:30",
+            "~",
+            "≈",
+            "**",
+            "`",
+            "é",
+            "日本",
+            "🔥",
+            ":clock1:",
+            " — ",
+            ":",
+            "am",
+            " pm",
+            "All times ",
+            "PDT",
+            "25:99",
+            "<script>",
+            "```\n",
+            "> ",
+            "    ",
+            "\r\n",
+            "T",
+            "Z",
+            "ca. ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for _ in 0..3000 {
             let mut body = String::new();
             let n = (seed >> 59) as usize + 2;
             for _ in 0..n * 3 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 body.push_str(BITS[(seed >> 33) as usize % BITS.len()]);
             }
-            let tl = read(&body, 1, t("2026-03-14T09:36:00Z"), chrono_tz::Europe::Berlin);
+            let tl = read(
+                &body,
+                1,
+                t("2026-03-14T09:36:00Z"),
+                chrono_tz::Europe::Berlin,
+            );
             if let Some(tl) = tl {
                 assert!(body.get(tl.range.clone()).is_some(), "{body:?}");
             }
             let _ = lead(&body);
         }
         let l = lead("≈ 2019-02-13 — deploy").unwrap();
-        assert_eq!((l.written.as_str(), l.rest.as_str()), ("≈ 2019-02-13", "deploy"));
+        assert_eq!(
+            (l.written.as_str(), l.rest.as_str()),
+            ("≈ 2019-02-13", "deploy")
+        );
     }
 
     #[test]

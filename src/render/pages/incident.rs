@@ -97,7 +97,8 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
             let (datetime, label) = match (e.at, e.day) {
                 (Some(t), _) => {
                     let local = t.with_timezone(&tz);
-                    let label = if shown_day.replace(local.date_naive()) == Some(local.date_naive()) {
+                    let label = if shown_day.replace(local.date_naive()) == Some(local.date_naive())
+                    {
                         if local.second() == 0 {
                             local.format("%H:%M").to_string()
                         } else {
