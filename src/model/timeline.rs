@@ -199,7 +199,8 @@ fn from_headings(
                 let when = l.written.clone();
                 (Some(l), when, title)
             }
-            None => (None, text.trim().to_string(), String::new()),
+            // Unreadable: the heading stays, as the entry's title.
+            None => (None, text.trim().to_string(), text.trim().to_string()),
         };
         let text = match (title.is_empty(), content.is_empty()) {
             (true, _) => content.to_string(),
@@ -295,9 +296,15 @@ fn table_entries(rows: &[(usize, bool, Vec<String>)], range: Range<usize>) -> Op
                 .collect::<Vec<_>>()
                 .join(" — ");
             let lead = lead(&written);
-            let when = match &lead {
-                Some(l) if l.rest.is_empty() => l.written.clone(),
-                _ => written.trim().to_string(),
+            // Whatever the time cell holds besides the time is part of the event.
+            let (when, extra) = match &lead {
+                Some(l) => (l.written.clone(), l.rest.clone()),
+                None => (written.trim().to_string(), written.trim().to_string()),
+            };
+            let text = match (extra.is_empty(), text.is_empty()) {
+                (true, _) => text,
+                (false, true) => extra,
+                (false, false) => format!("{extra} — {text}"),
             };
             Raw {
                 offset: *offset,
@@ -878,6 +885,8 @@ mod tests {
         assert_eq!(tl.entries[0].text, "Alert **fired**");
         assert_eq!(tl.entries[0].line, 20);
         assert_eq!(tl.entries[4].when, "soon");
+        // Nothing of an unreadable row is lost.
+        assert_eq!(tl.entries[4].text, "soon — later");
     }
 
     #[test]
@@ -933,6 +942,7 @@ mod tests {
         assert_eq!(tl.entries[0].text, "Deploy started.");
         assert_eq!(tl.entries[1].text, "**Alert**\n\nPager fired.\n\n- a\n- b");
         assert_eq!(tl.entries[2].when, "Aftermath");
+        assert_eq!(tl.entries[2].text, "**Aftermath**\n\nText.");
         assert_eq!(tl.entries[2].line, 25);
         assert!(body[tl.range.clone()].starts_with("### 09:30 UTC"));
         assert!(body[tl.range.clone()].trim_end().ends_with("Text."));
