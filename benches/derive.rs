@@ -118,7 +118,10 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
                 count_maintenance: true,
             },
             feeds: FeedsConfig { limit: 50 },
-            postmortem: PostmortemConfig { due_hours: 72 },
+            postmortem: PostmortemConfig {
+                due_hours: 72,
+                ..PostmortemConfig::default()
+            },
             notify: Vec::new(),
             brand: Default::default(),
             announcement: None,

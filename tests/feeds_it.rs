@@ -53,7 +53,7 @@ fn incident(
     Incident {
         title: title.into(),
         severity: Some("SEV-2 <b>".into()),
-        template: TemplateKind::StatusPage,
+        template: TemplateKind::StatusPage.into(),
         components: components
             .iter()
             .map(|(id, level)| Affected {
