@@ -2,14 +2,14 @@
 //! emoji shortcodes and numbering, team templates of site.toml, and timelines written as
 //! a table, a list or `### HH:MM` sub-headings (fixture `tests/fixtures/postmortems`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{NOW, copy_fixture, fixture};
 
-const NOW: &str = "2026-04-15T12:00:00Z";
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/postmortems")
+fn fixture_site() -> PathBuf {
+    fixture("postmortems")
 }
 
 struct Run {
@@ -19,47 +19,16 @@ struct Run {
 }
 
 fn run(args: &[&str]) -> Run {
-    let out = Command::cargo_bin("statusgen")
-        .expect("binary")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = common::statusgen(args);
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stderr: common::stderr(&out),
     }
 }
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-/// A copy of the fixture in a temp dir, to edit.
-fn copy_fixture(tmp: &tempfile::TempDir) -> PathBuf {
-    let to = tmp.path().join("site");
-    for entry in walk(&fixture()) {
-        let rel = entry.strip_prefix(fixture()).unwrap();
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &dest).unwrap();
-    }
-    to
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn check_json(root: &Path) -> (i32, Vec<serde_json::Value>, String) {
@@ -80,7 +49,14 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn synonyms_shortcodes_numbering_and_team_templates_check_clean() {
-    let r = run(&["check", "--root", s(&fixture()), "--now", NOW, "--strict"]);
+    let r = run(&[
+        "check",
+        "--root",
+        s(&fixture_site()),
+        "--now",
+        NOW,
+        "--strict",
+    ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("0 error(s), 0 warning(s)"),
@@ -91,8 +67,7 @@ fn synonyms_shortcodes_numbering_and_team_templates_check_clean() {
 
 #[test]
 fn a_missing_team_section_is_named_with_its_synonyms() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = copy_fixture(&tmp);
+    let (_tmp, site) = copy_fixture("postmortems");
     let file = site.join("content/incidents/2026-04-02-review.md");
     edit(&file, "## What could have gone better?", "## Other notes");
     let (code, f, err) = check_json(&site);
@@ -111,8 +86,7 @@ fn a_missing_team_section_is_named_with_its_synonyms() {
 
 #[test]
 fn timeline_problems_are_found_in_every_style() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = copy_fixture(&tmp);
+    let (_tmp, site) = copy_fixture("postmortems");
     let dir = site.join("content/incidents");
     // Headings: an entry that goes backwards.
     edit(
@@ -172,7 +146,7 @@ fn timelines_render_as_structured_lists_in_all_three_styles() {
     let r = run(&[
         "build",
         "--root",
-        s(&fixture()),
+        s(&fixture_site()),
         "--output",
         s(&out),
         "--now",
@@ -231,8 +205,7 @@ fn timelines_render_as_structured_lists_in_all_three_styles() {
 
 #[test]
 fn new_offers_team_templates_with_their_headings() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = copy_fixture(&tmp);
+    let (_tmp, site) = copy_fixture("postmortems");
     let r = run(&[
         "new",
         "incident",
@@ -302,8 +275,7 @@ fn new_offers_team_templates_with_their_headings() {
 
 #[test]
 fn template_problems_are_errors_with_file_line_and_fix() {
-    let tmp = tempfile::tempdir().unwrap();
-    let site = copy_fixture(&tmp);
+    let (_tmp, site) = copy_fixture("postmortems");
     edit(
         &site.join("site.toml"),
         "[postmortem.templates.review]\nsections = [",

@@ -36,13 +36,7 @@ enum Item {
 
 /// Reads the body of a content file; `body_line` is the file line where it starts.
 pub fn outline(body: &str, body_line: usize) -> Outline {
-    let line_of = |offset: usize| {
-        body_line
-            + body.as_bytes()[..offset.min(body.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-    };
+    let line_of = |offset: usize| crate::model::timeline::line_at(body, body_line, offset);
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

@@ -96,13 +96,7 @@ pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Opt
         .map_or(events.len(), |p| start + p);
     let section = &events[start..end];
     let section_end = section.last().map_or(body.len(), |(_, r)| r.end);
-    let line_of = |offset: usize| {
-        body_line
-            + body.as_bytes()[..offset.min(body.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-    };
+    let line_of = |offset: usize| line_at(body, body_line, offset);
     let raw = from_headings(body, section, section_end)
         .or_else(|| from_table(body, section))
         .or_else(|| from_list(body, section))?;
@@ -119,6 +113,15 @@ pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Opt
         range,
         entries,
     })
+}
+
+/// The file line of a byte offset of a body whose first line is line `body_line`.
+pub fn line_at(body: &str, body_line: usize, offset: usize) -> usize {
+    body_line
+        + body.as_bytes()[..offset.min(body.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
 }
 
 /// The level of the first timeline heading and the index of the event after it ends.
