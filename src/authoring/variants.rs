@@ -217,8 +217,6 @@ pub struct Required<'a> {
     pub names: Vec<&'a str>,
     /// What belongs in it, in one line.
     pub prompt: &'a str,
-    /// The names to suggest besides the heading (the template's own extra names).
-    pub also: Vec<&'a str>,
 }
 
 impl Required<'_> {
@@ -290,7 +288,6 @@ pub fn required<'a>(template: &'a Template, config: &'a PostmortemConfig) -> Vec
                 heading: s.heading,
                 names: sections::accepted_names(s.heading, s.aliases),
                 prompt: s.prompt,
-                also: s.aliases.to_vec(),
             })
             .collect(),
         Template::Team(name) => config
@@ -306,7 +303,6 @@ pub fn required<'a>(template: &'a Template, config: &'a PostmortemConfig) -> Vec
                             heading: &s.heading,
                             names: sections::accepted_names(&s.heading, &also),
                             prompt: prompt_for(&s.heading),
-                            also,
                         }
                     })
                     .collect()
