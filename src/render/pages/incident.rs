@@ -96,6 +96,8 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
         .map(|e| {
             let (datetime, label) = match (e.at, e.day) {
                 (Some(t), _) => {
+                    // Formatted by the page's clock, like every other time on the page.
+                    let time = kit.clock.time(t);
                     let local = t.with_timezone(&tz);
                     let label = if shown_day.replace(local.date_naive()) == Some(local.date_naive())
                     {
@@ -105,13 +107,14 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
                             local.format("%H:%M:%S").to_string()
                         }
                     } else {
-                        crate::render::dates::local_time(t, tz)
+                        time.display
                     };
-                    (kit.clock.time(t).datetime, label)
+                    (time.datetime, label)
                 }
                 (None, Some(d)) => {
                     shown_day = Some(d);
-                    (d.to_string(), crate::render::dates::local_date(d))
+                    let date = kit.clock.date(d);
+                    (date.datetime, date.display)
                 }
                 (None, None) => (String::new(), String::new()),
             };
