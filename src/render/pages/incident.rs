@@ -90,6 +90,7 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
     // The full date, zone and offset where the day changes; the time of day below it.
     let tz = kit.clock.tz;
     let mut shown_day = None;
+    let mut htmls = entry_htmls(&tl.entries).into_iter();
     let entries = tl
         .entries
         .iter()
@@ -122,11 +123,35 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
                 datetime,
                 label,
                 when: e.when.clone(),
-                html: render_markdown(&e.text).html,
+                html: htmls.next().unwrap_or_default(),
             }
         })
         .collect();
     (body, entries, rest)
+}
+
+/// The entries' events as HTML. Rendered in one pass, separated by a marker paragraph
+/// (one Markdown parse per page rather than one per entry); when an entry's Markdown
+/// swallows a marker (an unclosed code fence), each entry is rendered on its own.
+fn entry_htmls(entries: &[timeline::Entry]) -> Vec<String> {
+    let sep = format!("\n\n{TIMELINE_MARK}\n\n");
+    let joined = entries
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect::<Vec<_>>()
+        .join(&sep);
+    let html = render_markdown(&joined).html;
+    let parts: Vec<String> = html
+        .split(&format!("<p>{TIMELINE_MARK}</p>\n"))
+        .map(str::to_string)
+        .collect();
+    if parts.len() == entries.len() && !joined.is_empty() {
+        return parts;
+    }
+    entries
+        .iter()
+        .map(|e| render_markdown(&e.text).html)
+        .collect()
 }
 
 /// Renders an incident page, or reuses the cached one when nothing it shows changed.
@@ -151,6 +176,33 @@ pub fn cached_incident_page(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn entries_render_in_one_pass_or_one_by_one() {
+        let entry = |text: &str| crate::model::timeline::Entry {
+            line: 1,
+            when: String::new(),
+            at: None,
+            day: None,
+            text: text.into(),
+        };
+        let one_by_one = |es: &[crate::model::timeline::Entry]| -> Vec<String> {
+            es.iter()
+                .map(|e| super::render_markdown(&e.text).html)
+                .collect()
+        };
+        let es = [
+            entry("Alert **fired**"),
+            entry(""),
+            entry("Fixed.\n\n- a\n- b"),
+        ];
+        assert_eq!(super::entry_htmls(&es), one_by_one(&es));
+        // An unclosed fence would swallow the separators: rendered one by one.
+        let es = [entry("```\ncode"), entry("after <script>x</script>")];
+        let got = super::entry_htmls(&es);
+        assert_eq!(got, one_by_one(&es));
+        assert!(!got[1].contains("<script"));
+    }
+
     use crate::render::pages::tests::{render, test_site, text};
 
     #[test]
