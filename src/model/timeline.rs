@@ -64,7 +64,8 @@ pub struct Timeline {
     pub entries: Vec<Entry>,
 }
 
-const OPTIONS: Options = Options::ENABLE_TABLES
+/// The Markdown options of the page renderer: the timeline is read from the same events.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_HEADING_ATTRIBUTES);
@@ -88,7 +89,19 @@ pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Opt
     }
     let events: Vec<(Event, Range<usize>)> =
         Parser::new_ext(body, OPTIONS).into_offset_iter().collect();
-    let (level, start) = timeline_heading(&events)?;
+    read_parsed(body, &events, body_line, started, tz)
+}
+
+/// [`read`] for a body already parsed (with the same options as the page renderer), so
+/// the page parses each post-mortem once.
+pub fn read_parsed(
+    body: &str,
+    events: &[(Event, Range<usize>)],
+    body_line: usize,
+    started: DateTime<Utc>,
+    tz: Tz,
+) -> Option<Timeline> {
+    let (level, start) = timeline_heading(events)?;
     // The section: up to the next heading of the same or a higher level.
     let end = events[start..]
         .iter()
@@ -96,7 +109,7 @@ pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Opt
         .map_or(events.len(), |p| start + p);
     let section = &events[start..end];
     let section_end = section.last().map_or(body.len(), |(_, r)| r.end);
-    let line_of = |offset: usize| line_at(body, body_line, offset);
+    let mut lines = Lines::new(body, body_line);
     let raw = from_headings(body, section, section_end)
         .or_else(|| from_table(body, section))
         .or_else(|| from_list(body, section))?;
@@ -107,7 +120,7 @@ pub fn read(body: &str, body_line: usize, started: DateTime<Utc>, tz: Tz) -> Opt
         .get(heading_start..range.start)
         .and_then(stated_zone)
         .unwrap_or(FixedOrTz::Tz(tz));
-    let entries = resolve(raw, started, default_zone, &line_of);
+    let entries = resolve(raw, started, default_zone, &mut lines);
     Some(Timeline {
         style,
         range,
@@ -122,6 +135,36 @@ pub fn line_at(body: &str, body_line: usize, offset: usize) -> usize {
             .iter()
             .filter(|b| **b == b'\n')
             .count()
+}
+
+/// File lines of body offsets, counted on from the last one asked (entries come in order).
+struct Lines<'a> {
+    body: &'a str,
+    body_line: usize,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(body: &'a str, body_line: usize) -> Self {
+        Lines {
+            body,
+            body_line,
+            offset: 0,
+            line: body_line,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.body.len());
+        if offset < self.offset {
+            (self.offset, self.line) = (0, self.body_line);
+        }
+        let passed = &self.body.as_bytes()[self.offset..offset];
+        self.line += passed.iter().filter(|b| **b == b'\n').count();
+        self.offset = offset;
+        self.line
+    }
 }
 
 /// The level of the first timeline heading and the index of the event after it ends.
@@ -469,9 +512,7 @@ pub fn lead(text: &str) -> Option<Lead> {
     let mut s = &s[open.len()..];
     let start_len = s.len();
     s = approx(s);
-    let date = s
-        .get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let date = s.get(..10).and_then(iso_date);
     if date.is_some() {
         s = approx(s[10..].trim_start_matches(['T', ' ', ',']));
     }
@@ -480,14 +521,7 @@ pub fn lead(text: &str) -> Option<Lead> {
         .unwrap_or(s.len());
     // A colon right after the time is the separator: `**10:36:** Alert`.
     let t = s[..digits].trim_end_matches(':');
-    let parsed = t
-        .contains(':')
-        .then(|| {
-            NaiveTime::parse_from_str(t, "%H:%M:%S")
-                .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-                .ok()
-        })
-        .flatten();
+    let parsed = t.contains(':').then(|| clock_time(t)).flatten();
     let Some(mut time) = parsed else {
         // A date alone, ending where a word would.
         let date = date?;
@@ -557,6 +591,36 @@ pub fn lead(text: &str) -> Option<Lead> {
         written,
         rest: rest.trim().to_string(),
     })
+}
+
+/// `YYYY-MM-DD`.
+fn iso_date(d: &str) -> Option<NaiveDate> {
+    let b = d.as_bytes();
+    let digits = |r: Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)
+}
+
+/// `H:MM` or `HH:MM:SS`, one or two digits each (as `%H:%M:%S` reads them).
+fn clock_time(t: &str) -> Option<NaiveTime> {
+    let mut parts = t.split(':').map(|p| {
+        (1..=2)
+            .contains(&p.len())
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    });
+    let (h, m) = (parts.next()??, parts.next()??);
+    let s = parts.next().map_or(Some(0), |s| s)?;
+    if parts.next().is_some() {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h, m, s)
 }
 
 /// Past an "about" marker: `~18:10`, `~ 22:00`, `≈ 10:36`, `ca. 10:36`, `approx. 10:36`.
@@ -709,7 +773,7 @@ fn resolve(
     raws: Vec<Raw>,
     started: DateTime<Utc>,
     default_zone: FixedOrTz,
-    line_of: &dyn Fn(usize) -> usize,
+    lines: &mut Lines,
 ) -> Vec<Entry> {
     let mut last: Option<Last> = None;
     raws.into_iter()
@@ -748,7 +812,7 @@ fn resolve(
                 Some(at)
             });
             Entry {
-                line: line_of(raw.offset),
+                line: lines.at(raw.offset),
                 when: raw.when,
                 at,
                 day,
@@ -783,6 +847,35 @@ mod tests {
                 e.at.map(|a| a.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             })
             .collect()
+    }
+
+    #[test]
+    fn clock_times_and_dates_as_written() {
+        let t = |h, m, s| NaiveTime::from_hms_opt(h, m, s);
+        assert_eq!(clock_time("9:05"), t(9, 5, 0));
+        assert_eq!(clock_time("10:36:05"), t(10, 36, 5));
+        for bad in [
+            "",
+            ":",
+            "10:",
+            "24:00",
+            "10:60",
+            "123:00",
+            "10:36:05:01",
+            "1:2:3:",
+        ] {
+            assert_eq!(clock_time(bad), None, "{bad}");
+        }
+        assert_eq!(iso_date("2026-03-14"), NaiveDate::from_ymd_opt(2026, 3, 14));
+        for bad in [
+            "2026-02-30",
+            "2026-3-14x",
+            "2026/03/14",
+            "2026-03-1",
+            "20260314xx",
+        ] {
+            assert_eq!(iso_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

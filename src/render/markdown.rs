@@ -5,6 +5,7 @@
 //! template may print it with `| safe`.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -37,14 +38,81 @@ const RESERVED_IDS: &[&str] = &[
     "incident-contents",
 ];
 
-const OPTIONS: Options = Options::ENABLE_TABLES
-    .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+/// The post-mortem dialect; the timeline reader reads the same events.
+const OPTIONS: Options = crate::model::timeline::OPTIONS;
 
 pub fn render_markdown(md: &str) -> RenderedMarkdown {
-    let md = without_disallowed(md);
-    let mut events: Vec<Event> = Parser::new_ext(&md, OPTIONS).map(footnote_ids).collect();
+    let md = cleaned(md);
+    let events: Vec<Event> = Parser::new_ext(&md, OPTIONS).map(footnote_ids).collect();
+    render_events(&md, events)
+}
+
+/// Markdown parsed with byte offsets, for a caller that reads structure from the events
+/// before rendering them with [`render_split`]; `md` has been through [`cleaned`].
+pub fn parse(md: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    Parser::new_ext(md, OPTIONS).into_offset_iter().collect()
+}
+
+/// Renders what [`parse`] read.
+pub fn render_parsed<'a>(md: &'a str, events: Vec<(Event<'a>, Range<usize>)>) -> RenderedMarkdown {
+    let events = events.into_iter().map(|(e, _)| footnote_ids(e)).collect();
+    render_events(md, events)
+}
+
+/// Renders parsed Markdown with the top-level blocks inside `cut` taken out: the HTML
+/// before the cut (headings, ids and contents as for the whole body) and the HTML after
+/// it. `None` when the cut does not fall between top-level blocks.
+pub fn render_split<'a>(
+    md: &'a str,
+    events: Vec<(Event<'a>, Range<usize>)>,
+    cut: Range<usize>,
+) -> Option<(RenderedMarkdown, String)> {
+    let a = events.iter().position(|(_, r)| r.start >= cut.start)?;
+    let b = events[a..]
+        .iter()
+        .position(|(_, r)| r.start >= cut.end)
+        .map_or(events.len(), |p| a + p);
+    if depth(&events[..a]) != 0 || depth(&events[a..b]) != 0 {
+        return None;
+    }
+    // A paragraph of its own keeps the cut's place while the rest is prepared (its
+    // section is not empty, ids stay unique across both parts); the HTML is split there.
+    let mut kept = Vec::with_capacity(events.len() - (b - a) + 3);
+    let mut events = events.into_iter().map(|(e, _)| footnote_ids(e));
+    kept.extend(events.by_ref().take(a));
+    kept.extend([
+        Event::Start(Tag::Paragraph),
+        Event::Text(CowStr::Borrowed(CUT_MARK)),
+        Event::End(TagEnd::Paragraph),
+    ]);
+    kept.extend(events.skip(b - a));
+    let (before, after) = render_parts(md, kept);
+    Some((before, after.unwrap_or_default()))
+}
+
+/// A paragraph that stands for content rendered apart (a timeline, the split between
+/// entries rendered in one pass); never in a published page.
+pub static CUT_MARK: &str = "statusgen-structured-timeline-4f1c9a";
+
+/// How many blocks the events leave open.
+fn depth(events: &[(Event, Range<usize>)]) -> i64 {
+    events
+        .iter()
+        .map(|(e, _)| match e {
+            Event::Start(_) => 1,
+            Event::End(_) => -1,
+            _ => 0,
+        })
+        .sum()
+}
+
+fn render_events(md: &str, events: Vec<Event>) -> RenderedMarkdown {
+    render_parts(md, events).0
+}
+
+/// Renders events; when they hold the cut placed by [`render_split`], the HTML after it
+/// is the second part.
+fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Option<String>) {
     drop_empty_sections(&mut events);
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -103,16 +171,34 @@ pub fn render_markdown(md: &str) -> RenderedMarkdown {
     if !has_raw_html {
         events = safe_links(events);
     }
-    let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, events.into_iter());
+    // Only the cut's own text points at the static marker (a static: one address).
+    let cut = events.windows(3).position(|w| {
+        matches!(&w[1], Event::Text(CowStr::Borrowed(t)) if std::ptr::eq(t.as_ptr(), CUT_MARK.as_ptr()))
+    });
+    let after = cut.map(|at| {
+        let rest = events.split_off(at);
+        let html = to_html(rest.into_iter().skip(3), has_raw_html, md.len());
+        // As a block after the cut would start when rendered in one piece.
+        if html.is_empty() {
+            html
+        } else {
+            format!("\n{html}")
+        }
+    });
+    let html = to_html(events.into_iter(), has_raw_html, md.len());
+    (RenderedMarkdown { html, headings }, after)
+}
+
+fn to_html<'a>(events: impl Iterator<Item = Event<'a>>, has_raw_html: bool, len: usize) -> String {
+    let mut raw = String::with_capacity(len * 3 / 2);
+    html::push_html(&mut raw, events);
     let raw = align_classes(raw);
-    let html = if has_raw_html {
+    if has_raw_html {
         let bounded = super::nesting::limit_depth(&raw);
         valid_html(decorate(&SANITIZER.clean(&bounded).to_string()))
     } else {
         decorate(&raw)
-    };
-    RenderedMarkdown { html, headings }
+    }
 }
 
 /// One line of inline Markdown (a footer, an announcement) as HTML: emphasis, code,
@@ -324,13 +410,28 @@ fn drop_empty_sections(events: &mut Vec<Event>) {
 /// Characters HTML forbids in a document (controls other than tab, LF and CR, and
 /// noncharacters such as U+FFFE): a NUL or an escape sequence pasted into a body is
 /// dropped rather than published. Borrows when there are none.
-fn without_disallowed(md: &str) -> std::borrow::Cow<'_, str> {
+pub fn cleaned(md: &str) -> std::borrow::Cow<'_, str> {
     fn disallowed(c: char) -> bool {
         (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
             || matches!(c, '\u{fdd0}'..='\u{fdef}')
             || (c as u32 & 0xfffe) == 0xfffe
     }
-    if md.chars().any(disallowed) {
+    // A byte scan settles most bodies: every such character is an ASCII control or
+    // starts with one of these lead bytes in UTF-8 (C1 controls 0xC2, U+FDD0.. and
+    // U+FFFE 0xEF, the other planes' noncharacters 0xF0..).
+    // Branch-free over chunks, so the compiler can use vector instructions.
+    let suspect = |b: u8| {
+        (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')
+            | (b == 0x7f)
+            | (b == 0xc2)
+            | (b == 0xef)
+            | (b >= 0xf0)
+    };
+    let any_suspect = md
+        .as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |acc, &b| acc | suspect(b)));
+    if any_suspect && md.chars().any(disallowed) {
         std::borrow::Cow::Owned(md.chars().filter(|&c| !disallowed(c)).collect())
     } else {
         std::borrow::Cow::Borrowed(md)
@@ -830,6 +931,55 @@ mod tests {
         assert_eq!(ids[..2], ["custom", "custom-1"]);
         assert!(ids[2].chars().all(|c| c.is_alphanumeric() || c == '-'));
         assert!(!r.html.contains("<x"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_split_body_keeps_ids_unique_and_every_block() {
+        let md =
+            "## Impact\n\nSome.\n\n## Timeline\n\n- 10:00 a\n- 11:00 b\n\n## Impact\n\nMore.\n";
+        let cut = md.find("- 10:00").unwrap()..md.find("## Impact\n\nMore").unwrap();
+        let (before, after) = render_split(md, parse(md), cut).unwrap();
+        assert!(
+            before.html.ends_with("<h2 id=\"timeline\">Timeline</h2>\n"),
+            "{}",
+            before.html
+        );
+        assert_eq!(after, "\n<h2 id=\"impact-1\">Impact</h2>\n<p>More.</p>\n");
+        assert_eq!(before.headings.len(), 3);
+        assert!(!before.html.contains("10:00") && !after.contains("10:00"));
+        // Rendered in one piece, the same blocks in the same order.
+        let whole = render_markdown(md).html;
+        assert!(whole.starts_with(&before.html) && whole.ends_with(&after));
+        // A cut inside a block is refused; text that looks like the marker is text.
+        let quoted = "> - 10:00 a\n> - 11:00 b\n";
+        assert!(render_split(quoted, parse(quoted), 2..quoted.len()).is_none());
+        let mark = format!("## Timeline\n\n{CUT_MARK}\n\n- 10:00 a\n");
+        let (before, after) =
+            render_split(&mark, parse(&mark), mark.find("- 10").unwrap()..mark.len()).unwrap();
+        assert!(before.html.contains(&format!("<p>{CUT_MARK}</p>")) && after.is_empty());
+    }
+
+    #[test]
+    fn only_forbidden_characters_are_cleaned() {
+        for ok in [
+            "plain",
+            "tab\tand\r\nlines",
+            "é — 日本 😀 \u{a0} \u{feff}",
+            "",
+        ] {
+            assert!(
+                matches!(cleaned(ok), std::borrow::Cow::Borrowed(s) if s == ok),
+                "{ok:?}"
+            );
+        }
+        for (bad, want) in [
+            ("a\u{0}b", "ab"),
+            ("a\u{1b}[31mb", "a[31mb"),
+            ("a\u{7f}\u{85}b", "ab"),
+            ("a\u{fdd0}\u{fffe}\u{1fffe}\u{10ffff}b", "ab"),
+        ] {
+            assert_eq!(cleaned(bad), want, "{bad:?}");
+        }
     }
 
     #[test]

@@ -41,8 +41,13 @@ impl Clock {
         let display = crate::render::dates::local_time_in(t, self.tz, self.texts);
         TimeCtx {
             display,
-            datetime: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            datetime: Self::datetime(t),
         }
+    }
+
+    /// The machine-readable instant of a `<time datetime>`.
+    pub fn datetime(t: DateTime<Utc>) -> String {
+        t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
     pub fn date(&self, d: NaiveDate) -> DateCtx {

@@ -7,9 +7,9 @@ use chrono::Timelike;
 
 use crate::model::timeline;
 use crate::render::context::{ActionCtx, IncidentPage, TimelineEntryCtx};
-use crate::render::markdown::{RenderedMarkdown, render_markdown};
+use crate::render::markdown::{self, CUT_MARK, RenderedMarkdown, render_markdown};
 use crate::render::page_cache::{PageCache, hash_of};
-use crate::render::page_kit::PageKit;
+use crate::render::page_kit::{Clock, PageKit};
 use crate::render::theme::Theme;
 use crate::site::{Incident, Update};
 
@@ -65,28 +65,22 @@ pub fn incident_page(kit: &PageKit, theme: &Theme, i: &Incident) -> Result<Outpu
     )
 }
 
-/// Stands in for the timeline's entries while the rest of the body is rendered; a body
-/// that contains it (written on purpose) is rendered as written, without structure.
-const TIMELINE_MARK: &str = "statusgen-structured-timeline-4f1c9a";
-
 /// The post-mortem as HTML, split where its timeline's entries were, and those entries
 /// (rendered uniformly by the theme's `postmortem_timeline` macro). Without a timeline,
-/// all of it is in the first part.
+/// all of it is in the first part. The body is parsed once for both.
 fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEntryCtx>, String) {
-    let structured = timeline::read(&i.body, i.body_line, i.started, kit.clock.tz)
-        .filter(|_| !i.body.contains(TIMELINE_MARK));
-    let Some(tl) = structured else {
-        return (render_markdown(&i.body), Vec::new(), String::new());
+    let md = markdown::cleaned(&i.body);
+    let events = markdown::parse(&md);
+    let Some(tl) = timeline::read_parsed(&md, &events, i.body_line, i.started, kit.clock.tz) else {
+        return (
+            markdown::render_parsed(&md, events),
+            Vec::new(),
+            String::new(),
+        );
     };
-    let (before, after) = (&i.body[..tl.range.start], &i.body[tl.range.end..]);
-    let md = format!("{before}\n\n{TIMELINE_MARK}\n\n{after}");
-    let mut body = render_markdown(&md);
-    let mark = format!("<p>{TIMELINE_MARK}</p>");
-    let Some(at) = body.html.find(&mark) else {
-        return (render_markdown(&i.body), Vec::new(), String::new());
+    let Some((body, rest)) = markdown::render_split(&md, events, tl.range.clone()) else {
+        return (render_markdown(&md), Vec::new(), String::new());
     };
-    let rest = body.html[at + mark.len()..].to_string();
-    body.html.truncate(at);
     // The full date, zone and offset where the day changes; the time of day below it.
     let tz = kit.clock.tz;
     let mut shown_day = None;
@@ -97,20 +91,20 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
         .map(|e| {
             let (datetime, label) = match (e.at, e.day) {
                 (Some(t), _) => {
-                    // Formatted by the page's clock, like every other time on the page.
-                    let time = kit.clock.time(t);
                     let local = t.with_timezone(&tz);
                     let label = if shown_day.replace(local.date_naive()) == Some(local.date_naive())
                     {
-                        if local.second() == 0 {
-                            local.format("%H:%M").to_string()
+                        let (h, m, s) = (local.hour(), local.minute(), local.second());
+                        if s == 0 {
+                            format!("{h:02}:{m:02}")
                         } else {
-                            local.format("%H:%M:%S").to_string()
+                            format!("{h:02}:{m:02}:{s:02}")
                         }
                     } else {
-                        time.display
+                        // Formatted by the page's clock, like every other time on the page.
+                        kit.clock.time(t).display
                     };
-                    (time.datetime, label)
+                    (Clock::datetime(t), label)
                 }
                 (None, Some(d)) => {
                     shown_day = Some(d);
@@ -134,7 +128,7 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
 /// (one Markdown parse per page rather than one per entry); when an entry's Markdown
 /// swallows a marker (an unclosed code fence), each entry is rendered on its own.
 fn entry_htmls(entries: &[timeline::Entry]) -> Vec<String> {
-    let sep = format!("\n\n{TIMELINE_MARK}\n\n");
+    let sep = format!("\n\n{CUT_MARK}\n\n");
     let joined = entries
         .iter()
         .map(|e| e.text.as_str())
@@ -142,7 +136,7 @@ fn entry_htmls(entries: &[timeline::Entry]) -> Vec<String> {
         .join(&sep);
     let html = render_markdown(&joined).html;
     let parts: Vec<String> = html
-        .split(&format!("<p>{TIMELINE_MARK}</p>\n"))
+        .split(&format!("<p>{CUT_MARK}</p>\n"))
         .map(str::to_string)
         .collect();
     if parts.len() == entries.len() && !joined.is_empty() {
