@@ -35,6 +35,24 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// The bytes [`html_escape_into`] looks at: ASCII it replaces or drops, and 0xEF (which
+/// starts U+FFFE/U+FFFF).
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[0xEF] = true;
+    t
+};
+
 /// [`html_escape`] into any writer: the compiled pages escape straight into the page.
 pub fn html_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
     // Every page escapes thousands of short strings: copy the runs that need nothing
@@ -44,7 +62,16 @@ pub fn html_escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Re
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Runs that need nothing are passed over eight bytes, then one byte, at a time.
+        while let Some(chunk) = bytes.get(i..i + 8)
+            && !chunk.iter().any(|&b| SPECIAL[usize::from(b)])
+        {
+            i += 8;
+        }
+        while i < bytes.len() && !SPECIAL[usize::from(bytes[i])] {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let (replacement, len): (&str, usize) = match b {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),

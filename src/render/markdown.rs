@@ -171,13 +171,20 @@ fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Option<S
     if !has_raw_html {
         events = safe_links(events);
     }
+    // Without raw HTML, only Markdown tables and code blocks make tags the theme hooks.
+    let hooks = has_raw_html
+        || events
+            .iter()
+            .any(|e| matches!(e, Event::Start(Tag::Table(_) | Tag::CodeBlock(_))));
+    let to_html = |events: Vec<Event>| to_html(events.into_iter(), has_raw_html, hooks, md.len());
     // Only the cut's own text points at the static marker (a static: one address).
     let cut = events.windows(3).position(|w| {
         matches!(&w[1], Event::Text(CowStr::Borrowed(t)) if std::ptr::eq(t.as_ptr(), CUT_MARK.as_ptr()))
     });
     let after = cut.map(|at| {
-        let rest = events.split_off(at);
-        let html = to_html(rest.into_iter().skip(3), has_raw_html, md.len());
+        let mut rest = events.split_off(at);
+        rest.drain(..3);
+        let html = to_html(rest);
         // As a block after the cut would start when rendered in one piece.
         if html.is_empty() {
             html
@@ -185,19 +192,26 @@ fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Option<S
             format!("\n{html}")
         }
     });
-    let html = to_html(events.into_iter(), has_raw_html, md.len());
+    let html = to_html(events);
     (RenderedMarkdown { html, headings }, after)
 }
 
-fn to_html<'a>(events: impl Iterator<Item = Event<'a>>, has_raw_html: bool, len: usize) -> String {
+fn to_html<'a>(
+    events: impl Iterator<Item = Event<'a>>,
+    has_raw_html: bool,
+    hooks: bool,
+    len: usize,
+) -> String {
     let mut raw = String::with_capacity(len * 3 / 2);
     html::push_html(&mut raw, events);
     let raw = align_classes(raw);
     if has_raw_html {
         let bounded = super::nesting::limit_depth(&raw);
         valid_html(decorate(&SANITIZER.clean(&bounded).to_string()))
-    } else {
+    } else if hooks {
         decorate(&raw)
+    } else {
+        raw
     }
 }
 
