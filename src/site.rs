@@ -259,6 +259,8 @@ pub struct Action {
     pub owner: Option<String>,
     pub due: Option<NaiveDate>,
     pub status: ActionStatus,
+    /// When it was completed (`done = YYYY-MM-DD`, only with status done).
+    pub done: Option<NaiveDate>,
     pub line: usize,
 }
 

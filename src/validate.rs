@@ -63,7 +63,26 @@ pub fn future_times(site: &Site, now: DateTime<Utc>) -> Vec<Finding> {
     let tz = site.config.timezone;
     let limit = now + Duration::minutes(FUTURE_SLACK_MINUTES);
     let mut out = Vec::new();
+    let today = now.with_timezone(&tz).date_naive();
     for i in &site.incidents {
+        for a in &i.actions {
+            if let Some(done) = a.done.filter(|d| *d > today) {
+                out.push(Finding::warning(
+                    "future-time",
+                    &i.source,
+                    a.line,
+                    format!(
+                        "corrective action \"{}\" has `done` = {done}, after today ({today}, {})",
+                        a.what,
+                        tz.name()
+                    ),
+                    format!(
+                        "write the day it was really completed, e.g. done = {today}; \
+                         until then the reliability review treats it as done on an unknown date"
+                    ),
+                ));
+            }
+        }
         // Times are named only when one is found: most incidents have none ahead.
         let written_resolved = i.resolved.filter(|_| !i.resolved_from_update);
         let ahead = [Some(i.started), Some(i.detected), written_resolved]

@@ -8,6 +8,7 @@ use crate::authoring::outline::{Outline, outline};
 use crate::authoring::variants::{self, Required};
 use crate::model::timeline::{self, Timeline};
 use crate::site::{Incident, PostmortemConfig, Site};
+use crate::vocabulary::ActionStatus;
 
 pub use crate::diag::Finding;
 
@@ -27,6 +28,10 @@ pub const RULES: &[(&str, &str)] = &[
     ),
     ("action-owner", "a corrective action has no owner"),
     ("action-due", "an open corrective action has no due date"),
+    (
+        "action-done-date",
+        "a done corrective action has no `done` completion date",
+    ),
     (
         "action-overdue",
         "an open corrective action is past its due date",
@@ -234,6 +239,19 @@ fn actions(i: &Incident, tz: Tz, now: DateTime<Utc>, out: &mut Vec<Finding>) {
                 a.line,
                 format!("corrective action \"{}\" has no owner", a.what),
                 "add owner = \"...\": a person or team accountable for it",
+            ));
+        }
+        if a.status == ActionStatus::Done && a.done.is_none() {
+            out.push(Finding::warning(
+                "action-done-date",
+                &i.source,
+                a.line,
+                format!(
+                    "corrective action \"{}\" is done but has no completion date",
+                    a.what
+                ),
+                "add done = YYYY-MM-DD (the day it was completed) so the reliability review can \
+                 compare the 90 days before and after it",
             ));
         }
         if a.status.is_closed() {
@@ -484,6 +502,7 @@ mod tests {
                 owner: Some("DevOps lead".into()),
                 due: NaiveDate::from_ymd_opt(2026, 4, 10),
                 status: ActionStatus::InProgress,
+                done: None,
                 line: 16,
             }],
             body: body.into(),
@@ -534,6 +553,7 @@ mod tests {
             owner: Some("x".into()),
             due: None,
             status: ActionStatus::Planned,
+            done: None,
             line: 20,
         });
         assert_eq!(

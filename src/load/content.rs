@@ -33,7 +33,7 @@ const INCIDENT_KEYS: &[&str] = &[
     "actions",
 ];
 const UPDATE_KEYS: &[&str] = &["at", "status", "message"];
-const ACTION_KEYS: &[&str] = &["what", "owner", "due", "status"];
+const ACTION_KEYS: &[&str] = &["what", "owner", "due", "status", "done"];
 const MAINTENANCE_KEYS: &[&str] = &[
     "title",
     "slug",
@@ -352,6 +352,24 @@ pub fn parse_incident(
                 &words(&ActionStatus::ALL, ActionStatus::as_str),
             ),
         };
+        let done = r.opt_date(a, "done");
+        if let (Some(d), Some(v)) = (done, Reader::get(a, "done")) {
+            if status.is_some_and(|s| s != ActionStatus::Done) {
+                r.error(
+                    &v.span(),
+                    "`done` is given but the action's status is not \"done\"",
+                    "set status = \"done\", or remove `done` until the action is completed",
+                );
+            }
+            let started_day = started.map(|s| s.with_timezone(&tz).date_naive());
+            if let Some(first) = started_day.filter(|first| d < *first) {
+                r.error(
+                    &v.span(),
+                    format!("`done` = {d} is before the incident started ({first})"),
+                    "an action is completed on or after the day the incident started: check the date",
+                );
+            }
+        }
         let line = r.position(&aspan).0;
         if let (Some(what), Some(status)) = (text, status) {
             actions.push(Action {
@@ -359,6 +377,7 @@ pub fn parse_incident(
                 owner,
                 due,
                 status,
+                done,
                 line,
             });
         }

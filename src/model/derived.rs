@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::measured::{self, MeasuredFigures};
 use crate::model::metrics::{self, Metrics};
+use crate::model::reliability::{self, Reliability};
 use crate::model::status;
 use crate::model::uptime::{self, ComponentFigures};
 use crate::site::Site;
@@ -31,6 +32,8 @@ pub struct Derived {
     pub metrics: Metrics,
     /// Measured figures of the components with a check history, in `site.toml` order.
     pub measured: Vec<MeasuredFigures>,
+    /// The reliability review: figures per period, component and cause, and the fixes.
+    pub reliability: Reliability,
 }
 
 impl Derived {
@@ -45,14 +48,17 @@ impl Derived {
             .iter()
             .map(|i| (i.slug.clone(), status::incident_status(i, now)))
             .collect();
+        let metrics = metrics::metrics(site, now);
+        let reliability = reliability::reliability(site, &figures, &metrics.recurrence, now);
         Derived {
             now,
             levels,
             site_level,
             incident_statuses,
             figures,
-            metrics: metrics::metrics(site, now),
+            metrics,
             measured: measured::measured_figures(site, now),
+            reliability,
         }
     }
 

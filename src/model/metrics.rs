@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::site::{Incident, Site};
+use crate::site::{Action, Incident, Site};
 use crate::vocabulary::ActionStatus;
 
 /// How far back a root cause makes a new incident a repeat.
@@ -71,6 +71,12 @@ pub struct OverdueAction {
     pub days_overdue: i64,
 }
 
+/// Open (neither done nor wont_do), with a due date that has passed: `today`, the local
+/// date of "now", is after it.
+pub fn is_overdue(a: &Action, today: NaiveDate) -> bool {
+    !a.status.is_closed() && a.due.is_some_and(|d| today > d)
+}
+
 fn is_resolved(i: &Incident, now: DateTime<Utc>) -> bool {
     i.resolved.is_some_and(|r| r <= now)
 }
@@ -111,7 +117,8 @@ pub fn mttr(incidents: &[Incident], now: DateTime<Utc>) -> Option<TimeDelta> {
     )
 }
 
-fn cause_tag(i: &Incident) -> Option<&str> {
+/// An incident's root-cause tag, trimmed; an empty tag is no tag.
+pub fn cause_tag(i: &Incident) -> Option<&str> {
     i.cause.as_deref().map(str::trim).filter(|c| !c.is_empty())
 }
 
@@ -170,7 +177,7 @@ pub fn actions_summary(incidents: &[Incident], tz: Tz, now: DateTime<Utc>) -> Ac
                 ActionStatus::WontDo => s.wont_do += 1,
                 ActionStatus::Planned | ActionStatus::InProgress => {
                     s.open += 1;
-                    if let Some(due) = a.due.filter(|d| today > *d) {
+                    if let Some(due) = a.due.filter(|_| is_overdue(a, today)) {
                         overdue.push((
                             a.line,
                             OverdueAction {
@@ -211,7 +218,6 @@ pub fn metrics(site: &Site, now: DateTime<Utc>) -> Metrics {
 mod tests {
     use super::*;
     use crate::model::uptime::tests::{date, incident, site, utc};
-    use crate::site::Action;
     use crate::vocabulary::Level;
 
     fn action(what: &str, owner: &str, due: Option<NaiveDate>, status: ActionStatus) -> Action {
@@ -220,6 +226,7 @@ mod tests {
             owner: Some(owner.into()),
             due,
             status,
+            done: None,
             line: 1,
         }
     }

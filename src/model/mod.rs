@@ -2,6 +2,7 @@
 pub mod derived;
 pub mod measured;
 pub mod metrics;
+pub mod reliability;
 pub mod status;
 pub mod timeline;
 pub mod uptime;

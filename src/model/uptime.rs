@@ -620,12 +620,20 @@ pub fn window_figure(
 ) -> WindowFigure {
     let start = start.min(end);
     let (a, b) = (start.timestamp_millis(), end.timestamp_millis());
-    let segs = to_segs(segments);
-    let from = segs.partition_point(|s| s.end <= a);
-    let down: f64 = segs[from..]
+    // Only the segments overlapping the window are converted: this is called for many
+    // short windows (the reliability review's periods and before/after windows).
+    let from = segments.partition_point(|s| s.end.timestamp_millis() <= a);
+    let down: f64 = segments[from..]
         .iter()
-        .take_while(|s| s.start < b)
-        .map(|s| (s.end.min(b) - s.start.max(a)).max(0) as f64 * s.weight)
+        .map(|s| {
+            (
+                s.start.timestamp_millis(),
+                s.end.timestamp_millis(),
+                s.weight,
+            )
+        })
+        .take_while(|(start, _, _)| *start < b)
+        .map(|(start, end, weight)| (end.min(b) - start.max(a)).max(0) as f64 * weight)
         .sum();
     let uptime = percent(down, b - a);
     WindowFigure {

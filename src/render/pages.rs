@@ -228,6 +228,7 @@ pub(crate) mod tests {
                 owner: Some("DevOps lead".into()),
                 due: NaiveDate::from_ymd_opt(2026, 3, 10),
                 status: ActionStatus::InProgress,
+                done: None,
                 line: 20,
             }],
             body: "# Summary\n\nA load balancer misconfiguration.\n\n## Timeline\n\n| time | event |\n|---|---|\n| 10:36 | alert |\n\n## Root cause\n\nConfig.\n".into(),
