@@ -11,7 +11,7 @@ use crate::model::derived::Derived;
 use crate::model::uptime;
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
-use crate::render::{api, badge, feeds, ics, page_cache, pages, sitemap};
+use crate::render::{api, badge, feeds, ics, page_cache, pages, reliability_export, sitemap};
 use crate::site::Site;
 
 /// Renders every output file of a loaded site, sorted by path.
@@ -70,6 +70,11 @@ fn render(
                 .with_measured(&derived.measured, site.config.checks.gap_factor);
             let json = crate::render::json::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
+            files.extend(reliability_export::render_exports(
+                &derived.reliability,
+                site.config.timezone.name(),
+                now,
+            ));
             files
         },
     );

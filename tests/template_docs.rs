@@ -21,6 +21,7 @@ const PAGES: &[&str] = &[
     "404.html",
     "uptime.html",
     "component.html",
+    "reliability.html",
 ];
 
 /// A table of the document: field → the table its value is described by, if any.

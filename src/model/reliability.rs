@@ -174,6 +174,16 @@ pub enum CheckinState {
     Missed,
 }
 
+impl CheckinState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckinState::Upcoming => "upcoming",
+            CheckinState::Met => "met",
+            CheckinState::Missed => "missed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Checkin {
     pub incident: String,
@@ -318,7 +328,8 @@ fn availability(
         id: c.id.clone(),
         slo: c.slo,
         uptime,
-        downtime_minutes: w.downtime_minutes,
+        // An empty sum of floats is −0.0; the exports print 0.
+        downtime_minutes: w.downtime_minutes + 0.0,
         breach: uptime.is_some() && w.breach,
     }
 }

@@ -413,6 +413,8 @@ pub struct UptimePage {
     pub calendar_months: usize,
     /// "How we measure", when some component has a check history.
     pub method: Option<MethodCtx>,
+    /// The reliability review page.
+    pub reliability_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -21,6 +21,7 @@ pub mod page_cache;
 pub mod page_kit;
 pub mod pages;
 pub mod plain_text;
+pub mod reliability_export;
 pub mod sitemap;
 pub mod theme;
 pub mod urls;

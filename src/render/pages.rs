@@ -11,6 +11,7 @@ pub mod incident;
 pub mod index;
 pub mod maintenance;
 pub mod not_found;
+pub mod reliability;
 pub mod uptime;
 
 use std::collections::BTreeMap;
@@ -30,6 +31,7 @@ use crate::render::pages::incident::cached_incident_page;
 use crate::render::pages::index::index_page;
 use crate::render::pages::maintenance::maintenance_page;
 use crate::render::pages::not_found::not_found_page;
+use crate::render::pages::reliability::reliability_page;
 use crate::render::pages::uptime::uptime_page;
 use crate::render::theme::Theme;
 use crate::site::{Incident, Site};
@@ -82,6 +84,7 @@ pub fn render_pages(
                     vec![
                         index_page(&kit, theme, &incidents, figures, &spans),
                         uptime_page(&kit, theme, figures, &spans, metrics),
+                        reliability_page(&kit, theme, &derived.reliability),
                         not_found_page(&kit, theme),
                     ]
                 },

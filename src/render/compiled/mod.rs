@@ -23,6 +23,7 @@ use crate::render::context::{
     MaintenancePage, MeasuredCtx, MethodCtx, NotFoundPage, ResponseCtx, SiteCtx, TimeCtx,
     UpdateCtx, UptimePage, UptimeRow,
 };
+use crate::render::pages::reliability::{ChartCtx, ReliabilityPage};
 
 /// The crate's HTML escaper (see `xml::html_escape`), named in `askama.toml`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -120,6 +121,7 @@ tera_if_objects!(
     crate::render::brand::AnnouncementCtx
 );
 tera_if_objects!(MeasuredCtx, MethodCtx, ResponseCtx, IncidentMeasuredCtx);
+tera_if_objects!(ChartCtx);
 
 /// A page context that the built-in theme can render without Tera.
 pub trait CompiledPage {
@@ -176,6 +178,7 @@ compiled_pages! {
     NotFoundPage => NotFoundHtml, "404.html";
     UptimePage => UptimeHtml, "uptime.html";
     ComponentPage => ComponentHtml, "component.html";
+    ReliabilityPage => ReliabilityHtml, "reliability.html";
 }
 
 #[cfg(test)]

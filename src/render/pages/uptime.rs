@@ -193,6 +193,7 @@ pub fn uptime_page(
         metrics: metrics_ctx(kit, metrics),
         calendar_months: CALENDAR_MONTHS,
         method: crate::render::measured::method_ctx(kit),
+        reliability_url: kit.urls.path("reliability/"),
     };
     kit.render(theme, "uptime.html", "uptime/index.html", &page)
 }

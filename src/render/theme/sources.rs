@@ -29,6 +29,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed_templates!(
     "index.html",
     "macros.html",
     "maintenance.html",
+    "reliability.html",
     "uptime.html",
 );
 

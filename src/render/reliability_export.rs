@@ -1,0 +1,361 @@
+//! The reliability review's exports under `reliability/`: `reliability.json` and one
+//! CSV file per table (docs/reliability.md is their column and field reference), all
+//! from [`Reliability`], derived once per build.
+//!
+//! CSV: RFC 4180 (comma, CRLF, fields quoted only when needed, quotes doubled), UTF-8
+//! without a byte-order mark, a header row, empty cells for "no figure". Text that came
+//! from content (titles, actions, owners, causes) and starts with `=`, `+`, `-`, `@`, a
+//! tab or a carriage return gets a leading `'`, so a spreadsheet never runs it as a
+//! formula (OWASP's "CSV injection"); numbers and dates are never altered.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::files::OutputFile;
+use crate::model::reliability::{
+    Availability, CHECKIN_DAYS, FIX_WINDOW_DAYS, IncidentFigures, Reliability, WindowFigures,
+};
+use crate::render::json::json_text;
+
+/// The directory of the page and its exports.
+pub const DIR: &str = "reliability";
+
+/// The CSV files, in the order the page lists them, with what each holds.
+pub const CSV_FILES: &[(&str, &str)] = &[
+    ("periods.csv", "Figures per period"),
+    (
+        "availability.csv",
+        "Availability and SLO breaches per period and component",
+    ),
+    ("components.csv", "Figures per component"),
+    ("causes.csv", "Figures per cause"),
+    ("actions.csv", "Corrective actions"),
+    ("checkins.csv", "30/60/90-day check-ins"),
+    ("fixes.csv", "Did the fix work? 90 days before and after"),
+];
+
+#[derive(Serialize)]
+struct Document<'a> {
+    generated_at: String,
+    timezone: &'a str,
+    fix_window_days: u64,
+    checkin_days: [u64; 3],
+    #[serde(flatten)]
+    review: &'a Reliability,
+}
+
+/// `reliability/reliability.json` and the CSV files.
+pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Vec<OutputFile> {
+    let doc = Document {
+        generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        timezone,
+        fix_window_days: FIX_WINDOW_DAYS,
+        checkin_days: CHECKIN_DAYS,
+        review: r,
+    };
+    let mut files: Vec<OutputFile> = json_text(&doc)
+        .map(|j| OutputFile::new(format!("{DIR}/reliability.json"), j))
+        .into_iter()
+        .collect();
+    let tables = [
+        periods(r),
+        availability(r),
+        components(r),
+        causes(r),
+        actions(r),
+        checkins(r),
+        fixes(r),
+    ];
+    for ((name, _), rows) in CSV_FILES.iter().zip(tables) {
+        files.push(OutputFile::new(format!("{DIR}/{name}"), csv_text(&rows)));
+    }
+    files
+}
+
+/// One cell: a number, a date, a word, or text from content (guarded).
+enum Cell {
+    Plain(String),
+    Text(String),
+}
+
+fn num(v: impl ToString) -> Cell {
+    Cell::Plain(v.to_string())
+}
+
+fn opt<T: ToString>(v: Option<T>) -> Cell {
+    Cell::Plain(v.map_or_else(String::new, |v| v.to_string()))
+}
+
+fn text(s: &str) -> Cell {
+    Cell::Text(s.to_string())
+}
+
+/// A leading `'` for text a spreadsheet would read as a formula.
+fn guard(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_text(rows: &[Vec<Cell>]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(Vec::new());
+    for row in rows {
+        let cells = row.iter().map(|c| match c {
+            Cell::Plain(s) => s.clone(),
+            Cell::Text(s) => guard(s),
+        });
+        // Writing to memory cannot fail.
+        let _ = w.write_record(cells);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn header(names: &[&str]) -> Vec<Cell> {
+    names.iter().map(|n| num(n)).collect()
+}
+
+const FIGURE_COLUMNS: &[&str] = &[
+    "incidents",
+    "impact_none",
+    "impact_minor",
+    "impact_major",
+    "impact_critical",
+    "resolved",
+    "mttd_mean_seconds",
+    "mttd_median_seconds",
+    "mttr_mean_seconds",
+    "mttr_median_seconds",
+    "repeated",
+    "recurrence_rate",
+];
+
+fn figure_cells(f: &IncidentFigures) -> Vec<Cell> {
+    vec![
+        num(f.incidents),
+        num(f.by_impact.none),
+        num(f.by_impact.minor),
+        num(f.by_impact.major),
+        num(f.by_impact.critical),
+        num(f.resolved),
+        opt(f.mttd_mean_seconds),
+        opt(f.mttd_median_seconds),
+        opt(f.mttr_mean_seconds),
+        opt(f.mttr_median_seconds),
+        num(f.repeated),
+        opt(f.recurrence_rate),
+    ]
+}
+
+fn with_figures(first: &[&str], last: &[&str]) -> Vec<Cell> {
+    let mut h = header(first);
+    h.extend(header(FIGURE_COLUMNS));
+    h.extend(header(last));
+    h
+}
+
+fn periods(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![with_figures(
+        &["period", "first_day", "last_day"],
+        &[
+            "slo_breaches",
+            "actions_opened",
+            "actions_closed",
+            "actions_overdue",
+            "checkins_due",
+            "checkins_missed",
+        ],
+    )];
+    for p in &r.periods {
+        let mut row = vec![num(&p.label), num(p.first_day), num(p.last_day)];
+        row.extend(figure_cells(&p.figures));
+        let a = &p.actions;
+        row.extend([
+            num(p.slo_breaches),
+            num(a.opened),
+            num(a.closed),
+            num(a.overdue),
+            num(a.checkins_due),
+            num(a.checkins_missed),
+        ]);
+        rows.push(row);
+    }
+    rows
+}
+
+fn availability_cells(a: Option<&Availability>) -> Vec<Cell> {
+    match a {
+        Some(a) => vec![opt(a.uptime), num(a.downtime_minutes), num(a.breach)],
+        None => vec![opt(None::<f64>), opt(None::<f64>), opt(None::<bool>)],
+    }
+}
+
+fn availability(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![header(&[
+        "period",
+        "component",
+        "slo",
+        "uptime",
+        "downtime_minutes",
+        "breach",
+    ])];
+    for p in &r.periods {
+        for a in &p.components {
+            let mut row = vec![num(&p.label), num(&a.id), num(a.slo)];
+            row.extend(availability_cells(Some(a)));
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn components(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![with_figures(
+        &["component", "name", "slo"],
+        &["uptime_all", "breached_periods"],
+    )];
+    for c in &r.components {
+        let mut row = vec![num(&c.id), text(&c.name), num(c.slo)];
+        row.extend(figure_cells(&c.figures));
+        row.extend([opt(c.uptime_all), num(c.breached_periods)]);
+        rows.push(row);
+    }
+    rows
+}
+
+fn causes(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![with_figures(&["cause", "first_seen", "last_seen"], &[])];
+    for c in &r.causes {
+        let mut row = vec![text(&c.cause), num(c.first_seen), num(c.last_seen)];
+        row.extend(figure_cells(&c.figures));
+        rows.push(row);
+    }
+    rows
+}
+
+fn actions(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![header(&[
+        "incident",
+        "incident_title",
+        "opened",
+        "what",
+        "owner",
+        "due",
+        "status",
+        "done",
+        "overdue",
+    ])];
+    for a in &r.actions {
+        rows.push(vec![
+            num(&a.incident),
+            text(&a.incident_title),
+            num(a.opened),
+            text(&a.what),
+            text(a.owner.as_deref().unwrap_or("")),
+            opt(a.due),
+            num(a.status.as_str()),
+            opt(a.done),
+            num(a.overdue),
+        ]);
+    }
+    rows
+}
+
+fn checkins(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut rows = vec![header(&[
+        "incident",
+        "incident_title",
+        "days",
+        "date",
+        "state",
+        "open_actions",
+    ])];
+    for c in &r.checkins {
+        rows.push(vec![
+            num(&c.incident),
+            text(&c.incident_title),
+            num(c.days),
+            num(c.date),
+            num(c.state.as_str()),
+            num(c.open_actions),
+        ]);
+    }
+    rows
+}
+
+fn side_cells(w: &WindowFigures) -> Vec<Cell> {
+    let mut cells = figure_cells(&w.figures);
+    cells.extend(availability_cells(w.availability.as_ref()));
+    cells
+}
+
+fn fixes(r: &Reliability) -> Vec<Vec<Cell>> {
+    let mut h = header(&[
+        "incident",
+        "completed",
+        "before_first",
+        "before_last",
+        "after_first",
+        "after_last",
+        "after_complete",
+        "scope",
+        "key",
+    ]);
+    for side in ["before", "after"] {
+        for c in FIGURE_COLUMNS
+            .iter()
+            .chain(&["uptime", "downtime_minutes", "breach"])
+        {
+            h.push(Cell::Plain(format!("{side}_{c}")));
+        }
+    }
+    let mut rows = vec![h];
+    for f in &r.fixes {
+        let scoped = f
+            .components
+            .iter()
+            .map(|c| ("component", c))
+            .chain(f.cause.iter().map(|c| ("cause", c)));
+        for (scope, ba) in scoped {
+            let mut row = vec![
+                num(&f.incident),
+                num(f.completed),
+                num(f.before_first),
+                num(f.before_last),
+                num(f.after_first),
+                num(f.after_last),
+                num(f.after_complete),
+                num(scope),
+                text(&ba.key),
+            ];
+            row.extend(side_cells(&ba.before));
+            row.extend(side_cells(&ba.after));
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_is_rfc4180_and_guards_formulas() {
+        let rows = vec![
+            header(&["a", "b"]),
+            vec![text("=HYPERLINK(\"x\")"), text("plain, with comma")],
+            vec![text("-5 users"), num(-1.5)],
+            vec![text("line\nbreak"), text("@owner")],
+        ];
+        assert_eq!(
+            csv_text(&rows),
+            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n\"line\nbreak\",'@owner\r\n"
+        );
+    }
+}
