@@ -124,3 +124,26 @@ fn the_truth_fixture_agrees_with_the_independent_derivation() {
     );
     run_python("uptime_reference.py", &[&root, &out], now);
 }
+
+/// The reliability review (`reliability/`: the page, reliability.json, the CSV files)
+/// against `reliability_reference.py`, which recomputes every figure from the content.
+/// Quarters in America/New_York, counted maintenance, done dates with their edge cases.
+#[test]
+fn reliability_fixture_matches_the_reference() {
+    let now = "2026-05-20T15:00:00Z";
+    let (_tmp, root, out) = build_site("reliability", now);
+    run_python("reliability_reference.py", &[&root, &out], now);
+}
+
+/// The same on the demo site of the repo's root (months: its history is young), and
+/// on the uptime fixture with a `since` later than the first incident.
+#[test]
+fn demo_and_uptime_fixture_reliability_match_the_reference() {
+    let now = "2026-11-30T12:00:00Z";
+    let (_tmp, root, out) = build_root(PathBuf::from(env!("CARGO_MANIFEST_DIR")), now);
+    run_python("reliability_reference.py", &[&root, &out], now);
+    let (_tmp, root, out) = build_site("uptime-hard", AUTUMN_NOW);
+    run_python("reliability_reference.py", &[&root, &out], AUTUMN_NOW);
+    let (_tmp, root, out) = build_site("uptime-maint", SPRING_NOW);
+    run_python("reliability_reference.py", &[&root, &out], SPRING_NOW);
+}
