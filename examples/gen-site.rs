@@ -5,7 +5,8 @@
 //! ```
 //!
 //! N incidents (100 … 100,000) over 20 components in 4 groups and the five years that end
-//! on 2026-11-01, with 2–5 updates, 0–4 corrective actions and a post-mortem of a few KB
+//! on 2026-11-01, with 2–5 updates, 0–4 corrective actions (done ones with a completion
+//! date) and a post-mortem of a few KB
 //! each, plus max(3, N/100) maintenance windows. Files go into one sub-folder per year.
 //! The same N and seed always give the same bytes. Every file is valid content: unique
 //! slugs, updates in order within started..resolved, known components.
@@ -584,7 +585,8 @@ struct Incident {
     comps: Vec<(usize, Level)>,
     table: bool,
     updates: Vec<(i64, &'static str, String)>,
-    actions: Vec<(usize, Option<usize>, Option<i64>, &'static str)>,
+    /// (action, owner, due day, status, completion day).
+    actions: Vec<(usize, Option<usize>, Option<i64>, &'static str, Option<i64>)>,
     form: Form,
     body: String,
 }
@@ -907,8 +909,14 @@ fn make_incident(
             None
         };
         let what = rng.below(ACTIONS.len() as u64) as usize;
-        if !actions.iter().any(|a: &(usize, _, _, _)| a.0 == what) {
-            actions.push((what, owner, due, status));
+        // Done actions were completed on or a few days before their due day, never
+        // before the day after resolution. No draw from `rng`: the rest of the corpus
+        // stays what it was before completion dates existed.
+        let done = (status == "done").then(|| {
+            (due_day - (what as i64 % 7)).max(resolved.div_euclid(DAY) + 1)
+        });
+        if !actions.iter().any(|a: &(usize, _, _, _, _)| a.0 == what) {
+            actions.push((what, owner, due, status, done));
         }
     }
 
@@ -1235,7 +1243,7 @@ fn postmortem(rng: &mut Rng, inc: &Incident) -> String {
         if inc.actions.is_empty() {
             out.push_str("No corrective actions were needed beyond the fix itself.\n\n");
         } else {
-            for &(what, owner, _, status) in &inc.actions {
+            for &(what, owner, _, status, _) in &inc.actions {
                 let _ = writeln!(
                     out,
                     "- {} ({}, {})",
@@ -1408,7 +1416,7 @@ fn incident_file(inc: &Incident) -> String {
             toml_str(msg)
         );
     }
-    for &(what, owner, due, status) in &inc.actions {
+    for &(what, owner, due, status, done) in &inc.actions {
         let _ = writeln!(s, "\n[[actions]]\nwhat = {}", toml_str(ACTIONS[what]));
         if let Some(o) = owner {
             let _ = writeln!(s, "owner = {}", toml_str(TEAMS[o]));
@@ -1418,6 +1426,10 @@ fn incident_file(inc: &Incident) -> String {
             let _ = writeln!(s, "due = {y:04}-{m:02}-{dd:02}");
         }
         let _ = writeln!(s, "status = \"{status}\"");
+        if let Some(d) = done {
+            let (y, m, dd) = civil_from_days(d);
+            let _ = writeln!(s, "done = {y:04}-{m:02}-{dd:02}");
+        }
     }
     s.push_str("+++\n");
     s.push_str(&inc.body);

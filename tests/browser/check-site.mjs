@@ -229,7 +229,7 @@ function fileForUrlPath(siteDir, basePath, urlPath) {
 // Pages in the order they get checked when --max-pages limits the expensive
 // passes: the index, then one page of each kind in turn, so a small limit still
 // covers every template.
-const KIND_ORDER = ['', 'incidents', 'uptime', 'history', 'components', 'maintenance'];
+const KIND_ORDER = ['', 'incidents', 'uptime', 'reliability', 'history', 'components', 'maintenance'];
 
 function orderPages(pages) {
   const groups = new Map();
@@ -808,6 +808,7 @@ async function screenshots(browser, results, opts, origin, pages, pageUrl) {
     ['index', pages.find((p) => p === 'index.html')],
     ['incident', pages.filter((p) => /^incidents\/.+\/index\.html$/.test(p)).sort()[0]],
     ['uptime', pages.find((p) => p === 'uptime/index.html')],
+    ['reliability', pages.find((p) => p === 'reliability/index.html')],
   ].filter(([, rel]) => rel);
   for (const scheme of SCHEMES) {
     for (const width of WIDTHS) {

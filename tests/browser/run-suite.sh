@@ -39,5 +39,6 @@ check truth "$repo/tests/fixtures/truth" https://truth.example/status/ /status/
 check branded "$repo/tests/fixtures/branded" https://status.northwind.example/ /
 check measured "$repo/tests/fixtures/measured" https://measured.example/ /
 check postmortems "$repo/tests/fixtures/postmortems" https://pm.example/ /
+check reliability "$repo/tests/acceptance/sites/reliability" https://reliability.example/ /
 echo "screenshots: $out/shots"
 exit $status
