@@ -912,9 +912,8 @@ fn make_incident(
         // Done actions were completed on or a few days before their due day, never
         // before the day after resolution. No draw from `rng`: the rest of the corpus
         // stays what it was before completion dates existed.
-        let done = (status == "done").then(|| {
-            (due_day - (what as i64 % 7)).max(resolved.div_euclid(DAY) + 1)
-        });
+        let done = (status == "done")
+            .then(|| (due_day - (what as i64 % 7)).max(resolved.div_euclid(DAY) + 1));
         if !actions.iter().any(|a: &(usize, _, _, _, _)| a.0 == what) {
             actions.push((what, owner, due, status, done));
         }

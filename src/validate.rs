@@ -292,6 +292,31 @@ mod tests {
     }
 
     #[test]
+    fn a_completion_date_after_today_is_warned() {
+        // 2026-03-14 23:30 UTC is already the 15th in Berlin: a `done` of the 15th is fine.
+        let now = t(23, 30);
+        let mut i = with_api(Incident::new("a", t(10, 0), Some(t(11, 0))));
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 3, d);
+        i.actions = vec![crate::site::Action {
+            what: "w".into(),
+            owner: None,
+            due: None,
+            status: crate::vocabulary::ActionStatus::Done,
+            done: day(15),
+            line: 12,
+        }];
+        assert!(future_times(&site(vec![i.clone()]), now).is_empty());
+        i.actions[0].done = day(16);
+        let f = future_times(&site(vec![i]), now);
+        assert_eq!(rules(&f), [("future-time", 12)]);
+        assert!(
+            f[0].diag
+                .message
+                .contains("after today (2026-03-15, Europe/Berlin)")
+        );
+    }
+
+    #[test]
     fn a_derived_resolution_is_warned_at_its_update_only() {
         let now = t(20, 0);
         let mut i = with_api(Incident::new("a", t(10, 0), Some(t(11, 0))));

@@ -139,6 +139,7 @@ what = "Review alert routing"
 owner = "On-call lead"
 due = {day}
 status = "done"
+done = {day}
 +++
 ## Summary
 

@@ -566,10 +566,20 @@ mod tests {
         );
         // Done actions are never overdue.
         i.actions[0].status = ActionStatus::Done;
+        i.actions[0].done = NaiveDate::from_ymd_opt(2026, 3, 20);
         assert_eq!(
             rules(&i, "2026-04-11T00:00:00Z"),
             vec!["action-owner", "action-due"]
         );
+    }
+
+    #[test]
+    fn done_actions_without_a_completion_date() {
+        let mut i = incident(FULL);
+        i.actions[0].status = ActionStatus::Done;
+        assert!(rules(&i, "2026-04-10T23:59:00Z").contains(&"action-done-date"));
+        i.actions[0].done = NaiveDate::from_ymd_opt(2026, 3, 20);
+        assert!(!rules(&i, "2026-04-10T23:59:00Z").contains(&"action-done-date"));
     }
 
     #[test]
@@ -589,6 +599,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert!(f[0].diag.message.contains("60-day"), "{f:?}");
         i.actions[0].status = ActionStatus::Done;
+        i.actions[0].done = NaiveDate::from_ymd_opt(2026, 4, 20);
         assert!(rules(&i, "2026-05-13T10:06:00Z").is_empty());
     }
 

@@ -549,6 +549,7 @@ pub fn parse_maintenance(
 mod tests {
     use super::*;
     use crate::site::Component;
+    use chrono::NaiveDate;
     use proptest::prelude::*;
 
     fn config() -> Config {
@@ -598,6 +599,48 @@ mod tests {
 
     const OPEN: &str = "+++\ntitle = \"A\"\nimpact = \"major\"\nstarted = 2026-03-14T10:00:00Z\n";
     const UPDATES: &str = "[[updates]]\nat = 2026-03-14T10:05:00Z\nstatus = \"investigating\"\nmessage = \"m\"\n[[updates]]\nat = 2026-03-14T10:40:00Z\nstatus = \"resolved\"\nmessage = \"m\"\n";
+
+    #[test]
+    fn an_action_completion_date_is_validated() {
+        let with = |status: &str, done: &str| {
+            format!("{OPEN}[[actions]]\nwhat = \"w\"\nstatus = \"{status}\"\ndone = {done}\n+++\n")
+        };
+        // The day the incident started (in the site timezone) is allowed.
+        let i = parse(&with("done", "2026-03-14"));
+        assert_eq!(i.actions[0].done, NaiveDate::from_ymd_opt(2026, 3, 14));
+        let errors = |text: String| {
+            let cfg = config();
+            let input = FileInput {
+                rel: "content/incidents/x.md",
+                stem: "x",
+                bytes: text.as_bytes(),
+            };
+            let mut diags = Vec::new();
+            assert!(parse_incident(&input, &cfg, cfg.timezone, &mut diags).is_none());
+            diags
+                .iter()
+                .map(|d| (d.line, d.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            errors(with("in_progress", "2026-03-20")),
+            [(
+                8,
+                "`done` is given but the action's status is not \"done\"".to_string()
+            )]
+        );
+        assert_eq!(
+            errors(with("done", "2026-03-13")),
+            [(
+                8,
+                "`done` = 2026-03-13 is before the incident started (2026-03-14)".to_string()
+            )]
+        );
+        assert_eq!(
+            errors(with("done", "\"soon\"")),
+            [(8, "`done` must be a date, found string".to_string())]
+        );
+    }
 
     #[test]
     fn a_final_resolved_update_resolves_the_incident_at_its_time() {

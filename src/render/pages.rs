@@ -321,6 +321,7 @@ pub(crate) mod tests {
                 "index.html",
                 "maintenance/cache-flush/index.html",
                 "maintenance/db-upgrade/index.html",
+                "reliability/index.html",
                 "uptime/index.html",
             ]
         );
