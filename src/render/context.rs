@@ -531,3 +531,104 @@ pub struct IncidentMeasuredCtx {
     pub to: TimeCtx,
     pub rows: Vec<IncidentMeasuredRow>,
 }
+
+// The reliability review page (`render::pages::reliability`).
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReliabilityPage {
+    pub title: String,
+    pub canonical: String,
+    pub nav: &'static str,
+    pub draft: bool,
+    /// `quarter` or `month`.
+    pub period: &'static str,
+    pub uptime_url: String,
+    pub json_url: String,
+    pub downloads: Vec<DownloadCtx>,
+    pub sections: Vec<SectionCtx>,
+    /// How many fixes the exports list (the page shows the latest 12).
+    pub fixes_total: usize,
+    pub fixes_shown: usize,
+    /// Incidents with done actions but no completion date.
+    pub undated_fixes: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DownloadCtx {
+    pub url: String,
+    pub name: String,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    /// Unique on the page: used for `id`s.
+    pub id: String,
+    pub title: String,
+    pub note: String,
+    pub chart: Option<ChartCtx>,
+    pub table: TableCtx,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartCtx {
+    /// The chart's text alternative: its `<title>` …
+    pub title: String,
+    /// … and `<desc>`.
+    pub desc: String,
+    pub width: String,
+    pub height: String,
+    /// The top of the scale, worded ("3 incidents").
+    pub max_label: String,
+    pub axis_y: String,
+    pub series: Vec<SeriesCtx>,
+    pub bars: Vec<BarCtx>,
+    pub labels: Vec<LabelCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesCtx {
+    /// CSS class suffix: `bar-<key>`.
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BarCtx {
+    pub key: &'static str,
+    pub x: String,
+    pub y: String,
+    pub w: String,
+    pub h: String,
+    /// Shown on hover: "2026-Q1: 3 major".
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelCtx {
+    pub x: String,
+    pub y: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCtx {
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<RowCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RowCtx {
+    pub head: String,
+    /// A link for the row heading (an incident), or empty.
+    pub url: String,
+    pub cells: Vec<CellCtx>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CellCtx {
+    pub text: String,
+    /// Below the SLO: highlighted.
+    pub breach: bool,
+}

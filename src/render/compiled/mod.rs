@@ -19,11 +19,10 @@ use askama::Template;
 mod translate;
 
 use crate::render::context::{
-    ComponentPage, DateCtx, HistoryPage, IncidentMeasuredCtx, IncidentPage, IndexPage,
-    MaintenancePage, MeasuredCtx, MethodCtx, NotFoundPage, ResponseCtx, SiteCtx, TimeCtx,
-    UpdateCtx, UptimePage, UptimeRow,
+    ChartCtx, ComponentPage, DateCtx, HistoryPage, IncidentMeasuredCtx, IncidentPage, IndexPage,
+    MaintenancePage, MeasuredCtx, MethodCtx, NotFoundPage, ReliabilityPage, ResponseCtx, SiteCtx,
+    TimeCtx, UpdateCtx, UptimePage, UptimeRow,
 };
-use crate::render::pages::reliability::{ChartCtx, ReliabilityPage};
 
 /// The crate's HTML escaper (see `xml::html_escape`), named in `askama.toml`.
 #[derive(Debug, Clone, Copy, Default)]

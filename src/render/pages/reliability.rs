@@ -4,7 +4,6 @@
 //! this module only words the numbers and lays out the bars.
 
 use chrono::TimeDelta;
-use serde::Serialize;
 
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
@@ -12,6 +11,10 @@ use crate::model::reliability::{
     BeforeAfter, FixReview, Granularity, IncidentFigures, Reliability, WindowFigures,
 };
 use crate::model::status::human_duration;
+use crate::render::context::{
+    BarCtx, CellCtx, ChartCtx, DownloadCtx, LabelCtx, ReliabilityPage, RowCtx, SectionCtx,
+    SeriesCtx, TableCtx,
+};
 use crate::render::figures::format_percent;
 use crate::render::page_kit::PageKit;
 use crate::render::reliability_export::{CSV_FILES, DIR};
@@ -29,105 +32,6 @@ const GROUP_GAP: f64 = 14.0;
 const LEFT: f64 = 8.0;
 /// At most this many x-axis labels, so they never overlap.
 const MAX_LABELS: usize = 12;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReliabilityPage {
-    pub title: String,
-    pub canonical: String,
-    pub nav: &'static str,
-    pub draft: bool,
-    /// `quarter` or `month`.
-    pub period: &'static str,
-    pub uptime_url: String,
-    pub json_url: String,
-    pub downloads: Vec<DownloadCtx>,
-    pub sections: Vec<SectionCtx>,
-    /// How many fixes the exports list (the page shows the latest [`FIXES_SHOWN`]).
-    pub fixes_total: usize,
-    pub fixes_shown: usize,
-    /// Incidents with done actions but no completion date.
-    pub undated_fixes: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DownloadCtx {
-    pub url: String,
-    pub name: String,
-    pub what: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SectionCtx {
-    /// Unique on the page: used for `id`s.
-    pub id: String,
-    pub title: String,
-    pub note: String,
-    pub chart: Option<ChartCtx>,
-    pub table: TableCtx,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ChartCtx {
-    /// The chart's text alternative: its `<title>` …
-    pub title: String,
-    /// … and `<desc>`.
-    pub desc: String,
-    pub width: String,
-    pub height: String,
-    /// The top of the scale, worded ("3 incidents").
-    pub max_label: String,
-    pub axis_y: String,
-    pub series: Vec<SeriesCtx>,
-    pub bars: Vec<BarCtx>,
-    pub labels: Vec<LabelCtx>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SeriesCtx {
-    /// CSS class suffix: `bar-<key>`.
-    pub key: &'static str,
-    pub label: &'static str,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct BarCtx {
-    pub key: &'static str,
-    pub x: String,
-    pub y: String,
-    pub w: String,
-    pub h: String,
-    /// Shown on hover: "2026-Q1: 3 major".
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LabelCtx {
-    pub x: String,
-    pub y: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TableCtx {
-    pub caption: String,
-    pub head: Vec<String>,
-    pub rows: Vec<RowCtx>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RowCtx {
-    pub head: String,
-    /// A link for the row heading (an incident), or empty.
-    pub url: String,
-    pub cells: Vec<CellCtx>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CellCtx {
-    pub text: String,
-    /// Below the SLO: highlighted.
-    pub breach: bool,
-}
 
 fn cell(text: impl Into<String>) -> CellCtx {
     CellCtx {
