@@ -120,7 +120,7 @@ fn chart(
                 });
             }
         }
-        if n % every == 0 || n + 1 == groups.len() && groups.len() <= MAX_LABELS {
+        if n % every == 0 {
             labels.push(LabelCtx {
                 x: px(x0 + per_group as f64 * BAR_WIDTH / 2.0),
                 y: px(LABEL_Y),
@@ -746,4 +746,75 @@ pub fn reliability_page(
         &format!("{DIR}/index.html"),
         &page,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stacked_and_side_by_side_bars_scale_to_the_top_value() {
+        let series = [
+            SeriesCtx {
+                key: "minor",
+                label: "minor",
+            },
+            SeriesCtx {
+                key: "major",
+                label: "major",
+            },
+        ];
+        let groups = vec![
+            Group {
+                label: "2026-Q1".into(),
+                values: vec![1.0, 3.0],
+            },
+            Group {
+                label: "2026-Q2".into(),
+                values: vec![0.0, 2.0],
+            },
+        ];
+        let c = chart("T".into(), &count, &series, &groups, true);
+        // The plot is 130 units high; the top stack (4) fills it.
+        let bars: Vec<(&str, &str, &str)> = c
+            .bars
+            .iter()
+            .map(|b| (b.key, b.y.as_str(), b.h.as_str()))
+            .collect();
+        assert_eq!(
+            bars,
+            [
+                ("minor", "117.5", "32.5"),
+                ("major", "20.0", "97.5"),
+                ("major", "85.0", "65.0")
+            ]
+        );
+        assert_eq!(c.max_label, "4");
+        assert_eq!(c.bars[0].title, "2026-Q1: 1 minor");
+        assert_eq!(
+            c.desc,
+            "Stacked bars minor, major over 2 group(s). minor: highest 1 in 2026-Q1; major: highest 3 in 2026-Q1. The table below gives every value."
+        );
+        let c = chart("T".into(), &count, &series, &groups, false);
+        assert_eq!(c.max_label, "3");
+        assert_eq!(c.bars[1].x, "27.0");
+        assert_eq!(c.labels.len(), 2);
+        // Nothing to draw: no bars, a zero scale, and the text says so.
+        let empty = vec![Group {
+            label: "2026-Q1".into(),
+            values: vec![0.0, 0.0],
+        }];
+        let c = chart("T".into(), &count, &series, &empty, false);
+        assert!(c.bars.is_empty());
+        assert!(c.desc.contains("minor: none; major: none"), "{}", c.desc);
+    }
+
+    #[test]
+    fn durations_and_rates_are_worded() {
+        assert_eq!(seconds(None), "–");
+        assert_eq!(seconds(Some(5400.0)), "1 h 30 min");
+        assert_eq!(rate(Some(2.0 / 3.0)), "66.6%");
+        assert_eq!(rate(Some(1.0)), "100.0%");
+        assert_eq!(uptime(None), "No data");
+    }
 }
