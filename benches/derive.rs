@@ -6,7 +6,7 @@ use std::hint::black_box;
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use statusgen::model::{metrics, uptime};
+use statusgen::model::{metrics, reliability, uptime};
 use statusgen::site::{
     Action, Affected, Component, Config, FeedsConfig, Incident, Maintenance, PostmortemConfig,
     Site, UptimeConfig,
@@ -71,6 +71,7 @@ fn synthetic_site(now: DateTime<Utc>) -> Site {
                     owner: Some("SRE team".into()),
                     due: Some(started.date_naive() + TimeDelta::days(30)),
                     status: [ActionStatus::Planned, ActionStatus::Done][k as usize % 2],
+                    done: (k % 2 == 1).then(|| started.date_naive() + TimeDelta::days(20)),
                     line: 10 + k as usize,
                 })
                 .collect();
@@ -153,6 +154,19 @@ fn derive(c: &mut Criterion) {
     });
     c.bench_function("metrics only", |b| {
         b.iter(|| black_box(metrics::metrics(black_box(&site), now)))
+    });
+    // The reliability review from figures and recurrence already derived, as in a build.
+    let figures = uptime::component_figures(&site, now);
+    let recurrence = metrics::recurrence(&site.incidents, now);
+    c.bench_function("reliability review only", |b| {
+        b.iter(|| {
+            black_box(reliability::reliability(
+                black_box(&site),
+                &figures,
+                &recurrence,
+                now,
+            ))
+        })
     });
 }
 

@@ -6,9 +6,8 @@
 //!
 //! N incidents (100 … 100,000) over 20 components in 4 groups and the five years that end
 //! on 2026-11-01, with 2–5 updates, 0–4 corrective actions (done ones with a completion
-//! date) and a post-mortem of a few KB
-//! each, plus max(3, N/100) maintenance windows. Files go into one sub-folder per year.
-//! The same N and seed always give the same bytes. Every file is valid content: unique
+//! date) and a post-mortem of a few KB each, plus max(3, N/100) maintenance windows.
+//! Files go into one sub-folder per year. The same N and seed always give the same bytes. Every file is valid content: unique
 //! slugs, updates in order within started..resolved, known components.
 //!
 //! Only std is used, so the example compiles in seconds and does not depend on the
@@ -570,6 +569,9 @@ impl Level {
     }
 }
 
+/// A corrective action: (text, owner, due day, status, completion day).
+type GenAction = (usize, Option<usize>, Option<i64>, &'static str, Option<i64>);
+
 struct Incident {
     slug: String,
     title: String,
@@ -585,8 +587,7 @@ struct Incident {
     comps: Vec<(usize, Level)>,
     table: bool,
     updates: Vec<(i64, &'static str, String)>,
-    /// (action, owner, due day, status, completion day).
-    actions: Vec<(usize, Option<usize>, Option<i64>, &'static str, Option<i64>)>,
+    actions: Vec<GenAction>,
     form: Form,
     body: String,
 }

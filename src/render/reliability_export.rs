@@ -117,7 +117,7 @@ fn csv_text(rows: &[Vec<Cell>]) -> String {
 }
 
 fn header(names: &[&str]) -> Vec<Cell> {
-    names.iter().map(|n| num(n)).collect()
+    names.iter().map(num).collect()
 }
 
 const FIGURE_COLUMNS: &[&str] = &[
