@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
 use crate::model::reliability::{
-    BeforeAfter, FixReview, Granularity, IncidentFigures, Reliability, WindowFigures,
+    BeforeAfter, FixReview, Granularity, IncidentFigures, Period, Reliability, WindowFigures,
 };
 use crate::model::status::human_duration;
 use crate::render::context::{
@@ -207,6 +207,20 @@ fn row(head: &str, cells: Vec<CellCtx>) -> RowCtx {
     }
 }
 
+/// The table of a per-period section: one row per period.
+fn period_table(
+    r: &Reliability,
+    caption: String,
+    head: &[&str],
+    cells: impl Fn(&Period) -> Vec<CellCtx>,
+) -> TableCtx {
+    TableCtx {
+        caption,
+        head: head.iter().map(|h| h.to_string()).collect(),
+        rows: r.periods.iter().map(|p| row(&p.label, cells(p))).collect(),
+    }
+}
+
 fn impact_section(r: &Reliability, per: &str) -> SectionCtx {
     let series = [
         SeriesCtx {
@@ -246,29 +260,21 @@ fn impact_section(r: &Reliability, per: &str) -> SectionCtx {
             &groups,
             true,
         )),
-        table: TableCtx {
-            caption: format!("Incidents by impact per {per}"),
-            head: ["Period", "No impact", "Minor", "Major", "Critical", "Total"]
-                .map(String::from)
-                .to_vec(),
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
-                    let b = &p.figures.by_impact;
-                    row(
-                        &p.label,
-                        vec![
-                            cell(b.none.to_string()),
-                            cell(b.minor.to_string()),
-                            cell(b.major.to_string()),
-                            cell(b.critical.to_string()),
-                            cell(p.figures.incidents.to_string()),
-                        ],
-                    )
-                })
-                .collect(),
-        },
+        table: period_table(
+            r,
+            format!("Incidents by impact per {per}"),
+            &["Period", "No impact", "Minor", "Major", "Critical", "Total"],
+            |p| {
+                let b = &p.figures.by_impact;
+                vec![
+                    cell(b.none.to_string()),
+                    cell(b.minor.to_string()),
+                    cell(b.major.to_string()),
+                    cell(b.critical.to_string()),
+                    cell(p.figures.incidents.to_string()),
+                ]
+            },
+        ),
     }
 }
 
@@ -311,27 +317,19 @@ fn duration_section(r: &Reliability, per: &str, detect: bool) -> SectionCtx {
             &groups,
             false,
         )),
-        table: TableCtx {
-            caption: format!("{name} per {per}"),
-            head: ["Period", "Resolved incidents", "Mean", "Median"]
-                .map(String::from)
-                .to_vec(),
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
-                    let (mean, median) = pick(&p.figures);
-                    row(
-                        &p.label,
-                        vec![
-                            cell(p.figures.resolved.to_string()),
-                            cell(seconds(mean)),
-                            cell(seconds(median)),
-                        ],
-                    )
-                })
-                .collect(),
-        },
+        table: period_table(
+            r,
+            format!("{name} per {per}"),
+            &["Period", "Resolved incidents", "Mean", "Median"],
+            |p| {
+                let (mean, median) = pick(&p.figures);
+                vec![
+                    cell(p.figures.resolved.to_string()),
+                    cell(seconds(mean)),
+                    cell(seconds(median)),
+                ]
+            },
+        ),
     }
 }
 
@@ -358,12 +356,12 @@ fn slo_section(r: &Reliability, per: &str, names: &[(String, String)]) -> Sectio
             false,
         )),
         table: TableCtx {
-            caption: format!("Availability per component and {per}"),
             head,
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
+            ..period_table(
+                r,
+                format!("Availability per component and {per}"),
+                &[],
+                |p| {
                     let mut cells: Vec<CellCtx> = p
                         .components
                         .iter()
@@ -373,9 +371,9 @@ fn slo_section(r: &Reliability, per: &str, names: &[(String, String)]) -> Sectio
                         })
                         .collect();
                     cells.push(cell(p.slo_breaches.to_string()));
-                    row(&p.label, cells)
-                })
-                .collect(),
+                    cells
+                },
+            )
         },
     }
 }
@@ -391,23 +389,29 @@ fn recurrence_section(r: &Reliability, per: &str) -> SectionCtx {
     SectionCtx {
         id: "recurrence".into(),
         title: "Recurrence".into(),
-        note: "Incidents whose cause had already occurred in the 90 days before them, out of all incidents.".into(),
-        chart: Some(chart(format!("Recurrence rate per {per}"), &percent_unit, &series, &groups, false)),
-        table: TableCtx {
-            caption: format!("Recurrence per {per}"),
-            head: ["Period", "Incidents", "Repeated", "Rate"].map(String::from).to_vec(),
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
-                    let f = &p.figures;
-                    row(
-                        &p.label,
-                        vec![cell(f.incidents.to_string()), cell(f.repeated.to_string()), cell(rate(f.recurrence_rate))],
-                    )
-                })
-                .collect(),
-        },
+        note: "Incidents whose cause had already occurred in the 90 days before them, \
+               out of all incidents."
+            .into(),
+        chart: Some(chart(
+            format!("Recurrence rate per {per}"),
+            &percent_unit,
+            &series,
+            &groups,
+            false,
+        )),
+        table: period_table(
+            r,
+            format!("Recurrence per {per}"),
+            &["Period", "Incidents", "Repeated", "Rate"],
+            |p| {
+                let f = &p.figures;
+                vec![
+                    cell(f.incidents.to_string()),
+                    cell(f.repeated.to_string()),
+                    cell(rate(f.recurrence_rate)),
+                ]
+            },
+        ),
     }
 }
 
@@ -443,27 +447,19 @@ fn actions_section(r: &Reliability, per: &str) -> SectionCtx {
             &groups,
             false,
         )),
-        table: TableCtx {
-            caption: format!("Corrective actions per {per}"),
-            head: ["Period", "Opened", "Closed", "Overdue now"]
-                .map(String::from)
-                .to_vec(),
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
-                    let a = &p.actions;
-                    row(
-                        &p.label,
-                        vec![
-                            cell(a.opened.to_string()),
-                            cell(a.closed.to_string()),
-                            cell(a.overdue.to_string()),
-                        ],
-                    )
-                })
-                .collect(),
-        },
+        table: period_table(
+            r,
+            format!("Corrective actions per {per}"),
+            &["Period", "Opened", "Closed", "Overdue now"],
+            |p| {
+                let a = &p.actions;
+                vec![
+                    cell(a.opened.to_string()),
+                    cell(a.closed.to_string()),
+                    cell(a.overdue.to_string()),
+                ]
+            },
+        ),
     }
 }
 
@@ -488,27 +484,29 @@ fn checkins_section(r: &Reliability, per: &str) -> SectionCtx {
     SectionCtx {
         id: "checkins".into(),
         title: "30/60/90-day check-ins".into(),
-        note: "Follow-ups 30, 60 and 90 days after an incident with corrective actions was resolved; missed when an action was still open on that day.".into(),
-        chart: Some(chart(format!("Check-ins due per {per}, met and missed"), &count, &series, &groups, true)),
-        table: TableCtx {
-            caption: format!("Check-ins per {per}"),
-            head: ["Period", "Due", "Met", "Missed"].map(String::from).to_vec(),
-            rows: r
-                .periods
-                .iter()
-                .map(|p| {
-                    let a = &p.actions;
-                    row(
-                        &p.label,
-                        vec![
-                            cell(a.checkins_due.to_string()),
-                            cell((a.checkins_due - a.checkins_missed).to_string()),
-                            cell(a.checkins_missed.to_string()),
-                        ],
-                    )
-                })
-                .collect(),
-        },
+        note: "Follow-ups 30, 60 and 90 days after an incident with corrective actions \
+               was resolved; missed when an action was still open on that day."
+            .into(),
+        chart: Some(chart(
+            format!("Check-ins due per {per}, met and missed"),
+            &count,
+            &series,
+            &groups,
+            true,
+        )),
+        table: period_table(
+            r,
+            format!("Check-ins per {per}"),
+            &["Period", "Due", "Met", "Missed"],
+            |p| {
+                let a = &p.actions;
+                vec![
+                    cell(a.checkins_due.to_string()),
+                    cell((a.checkins_due - a.checkins_missed).to_string()),
+                    cell(a.checkins_missed.to_string()),
+                ]
+            },
+        ),
     }
 }
 
@@ -599,7 +597,10 @@ fn fixes_section(kit: &PageKit, r: &Reliability) -> SectionCtx {
     SectionCtx {
         id: "fixes".into(),
         title: "Did the fix work?".into(),
-        note: "For each incident whose corrective actions are done, the 90 days before and after the day its last action was completed: for each component it affected, and for its cause. An after window that has not ended yet runs to now.".into(),
+        note: "For each incident whose corrective actions are done, the 90 days before and \
+               after the day its last action was completed: for each component it affected, \
+               and for its cause. An after window that has not ended yet runs to now."
+            .into(),
         chart: (!groups.is_empty()).then(|| {
             chart(
                 "Incidents in the 90 days before and after each fix".into(),
