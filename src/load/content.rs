@@ -584,7 +584,7 @@ mod tests {
         diags
     }
 
-    fn parse(text: &str) -> Incident {
+    fn parse_with_diagnostics(text: &str) -> (Option<Incident>, Vec<Diagnostic>) {
         let cfg = config();
         let input = FileInput {
             rel: "content/incidents/x.md",
@@ -593,6 +593,11 @@ mod tests {
         };
         let mut diags = Vec::new();
         let i = parse_incident(&input, &cfg, cfg.timezone, &mut diags);
+        (i, diags)
+    }
+
+    fn parse(text: &str) -> Incident {
+        let (i, diags) = parse_with_diagnostics(text);
         assert!(diags.is_empty(), "{diags:?}");
         i.unwrap()
     }
@@ -609,14 +614,8 @@ mod tests {
         let i = parse(&with("done", "2026-03-14"));
         assert_eq!(i.actions[0].done, NaiveDate::from_ymd_opt(2026, 3, 14));
         let errors = |text: String| {
-            let cfg = config();
-            let input = FileInput {
-                rel: "content/incidents/x.md",
-                stem: "x",
-                bytes: text.as_bytes(),
-            };
-            let mut diags = Vec::new();
-            assert!(parse_incident(&input, &cfg, cfg.timezone, &mut diags).is_none());
+            let (i, diags) = parse_with_diagnostics(&text);
+            assert!(i.is_none());
             diags
                 .iter()
                 .map(|d| (d.line, d.message.clone()))
