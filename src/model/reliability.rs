@@ -395,7 +395,7 @@ pub fn granularity(first: NaiveDate, today: NaiveDate) -> Granularity {
     }
 }
 
-/// The incidents (sorted by start) whose local start date is in `first..end`.
+/// The incidents (sorted by local start date) whose local start date is in `first..end`.
 fn in_days<'a>(
     sorted: &[(&'a Incident, NaiveDate)],
     first: NaiveDate,
@@ -421,14 +421,16 @@ pub fn reliability(
         .iter()
         .map(String::as_str)
         .collect();
-    // Started by now, by start (then slug), with the local start date.
+    // Started by now, with the local start date, by that date, start and slug. (The date
+    // first: where a zone falls back across midnight, a later instant can have an earlier
+    // date, and the period and window look-ups need the dates in order.)
     let mut sorted: Vec<(&Incident, NaiveDate)> = site
         .incidents
         .iter()
         .filter(|i| i.started <= now)
         .map(|i| (i, local_date(tz, i.started)))
         .collect();
-    sorted.sort_by(|(a, _), (b, _)| (a.started, &a.slug).cmp(&(b.started, &b.slug)));
+    sorted.sort_by(|(a, da), (b, db)| (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug)));
     let all: Vec<&Incident> = sorted.iter().map(|(i, _)| *i).collect();
 
     let first = figures

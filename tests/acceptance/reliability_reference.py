@@ -222,8 +222,9 @@ def reference(site, now):
     count_maint = cfg.get("count_maintenance", False)
     default_slo = cfg.get("slo", 99.9)
 
-    started = sorted((i for i in site.incidents if i.started <= now), key=lambda i: (i.started, i.slug))
-    day = {i.slug: local_date(i.started, tz) for i in started}
+    day = {i.slug: local_date(i.started, tz) for i in site.incidents}
+    # By local start date, then start, then slug (docs/reliability.md: the lists' order).
+    started = sorted((i for i in site.incidents if i.started <= now), key=lambda i: (day[i.slug], i.started, i.slug))
 
     # The site's history start without `since` (DESIGN.md, uptime.json).
     firsts = [i.started for i in site.incidents if i.started <= now]
