@@ -112,6 +112,8 @@ pub fn content_type(path: &str) -> &'static str {
         "xml" => "application/xml; charset=utf-8",
         "svg" => "image/svg+xml",
         "ics" => "text/calendar; charset=utf-8",
+        // RFC 4180's type; `header=present` since every export has a header row.
+        "csv" => "text/csv; charset=utf-8; header=present",
         "txt" | "md" => "text/plain; charset=utf-8",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -392,6 +394,10 @@ mod tests {
         );
         assert_eq!(content_type("api/v2/summary.json"), "application/json");
         assert_eq!(content_type("badge.svg"), "image/svg+xml");
+        assert_eq!(
+            content_type("reliability/periods.csv"),
+            "text/csv; charset=utf-8; header=present"
+        );
         assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
         assert_eq!(content_type("a/font.WOFF2"), "font/woff2");
         assert_eq!(content_type("favicon.ico"), "image/x-icon");
