@@ -36,9 +36,10 @@
 //!   `after_complete` false until it is over). Per affected component: the incidents naming
 //!   it and its availability in each window; per `cause`: the incidents with that cause.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::metrics::{Recurrence, cause_tag, is_overdue};
@@ -567,20 +568,23 @@ pub fn reliability(
         })
         .collect();
 
-    let mut fixes = Vec::new();
+    // Each incident's latest completion day, or `None` when its done actions are undated.
+    let mut fixed: Vec<(&Incident, NaiveDate)> = Vec::new();
     let mut undated_fixes = Vec::new();
     for i in &all {
         let done = i.actions.iter().filter(|a| a.status == ActionStatus::Done);
-        let Some(completed) = done.clone().filter_map(|a| completion_day(a, today)).max() else {
-            if done.count() > 0 {
-                undated_fixes.push(i.slug.clone());
-            }
-            continue;
-        };
-        fixes.push(fix_review(
-            i, completed, &sorted, figures, &repeated, tz, today, now,
-        ));
+        match done.clone().filter_map(|a| completion_day(a, today)).max() {
+            Some(completed) => fixed.push((i, completed)),
+            None if done.count() > 0 => undated_fixes.push(i.slug.clone()),
+            None => {}
+        }
     }
+    let index = Index::new(&sorted, &repeated, tz, today, now);
+    // Thousands of fixes on a long history: one task per fix, in order.
+    let fixes = fixed
+        .par_iter()
+        .map(|(i, completed)| index.review(i, *completed, figures))
+        .collect();
 
     Reliability {
         granularity,
@@ -595,71 +599,115 @@ pub fn reliability(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fix_review(
-    i: &Incident,
-    completed: NaiveDate,
-    sorted: &[(&Incident, NaiveDate)],
-    figures: &[ComponentFigures],
-    repeated: &HashSet<&str>,
+/// What the "did the fix work?" windows look up: the incidents naming each component and
+/// those of each cause, in the order of `sorted`, so a window is two binary searches.
+struct Index<'a> {
+    by_component: HashMap<&'a str, Vec<(&'a Incident, NaiveDate)>>,
+    by_cause: HashMap<&'a str, Vec<(&'a Incident, NaiveDate)>>,
+    repeated: &'a HashSet<&'a str>,
     tz: chrono_tz::Tz,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> FixReview {
-    let before_first = sub_days(completed, FIX_WINDOW_DAYS);
-    let after_end = add_days(completed, FIX_WINDOW_DAYS);
-    let before = in_days(sorted, before_first, completed);
-    let after = in_days(sorted, completed, after_end);
-    let side = |list: &[&Incident], keep: &dyn Fn(&Incident) -> bool| -> IncidentFigures {
-        let kept: Vec<&Incident> = list.iter().copied().filter(|x| keep(x)).collect();
-        incident_figures(&kept, repeated, now)
-    };
-    let mut seen = HashSet::new();
-    let components = i
-        .components
-        .iter()
-        .filter(|a| seen.insert(a.id.as_str()))
-        .filter_map(|a| figures.iter().find(|f| f.id == a.id))
-        .map(|c| {
-            let names = |x: &Incident| x.components.iter().any(|a| a.id == c.id);
+}
+
+impl<'a> Index<'a> {
+    fn new(
+        sorted: &[(&'a Incident, NaiveDate)],
+        repeated: &'a HashSet<&'a str>,
+        tz: chrono_tz::Tz,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Index<'a> {
+        let mut by_component: HashMap<&str, Vec<(&Incident, NaiveDate)>> = HashMap::new();
+        let mut by_cause: HashMap<&str, Vec<(&Incident, NaiveDate)>> = HashMap::new();
+        for &(i, d) in sorted {
+            let mut seen: Vec<&str> = Vec::with_capacity(i.components.len());
+            for a in &i.components {
+                if !seen.contains(&a.id.as_str()) {
+                    seen.push(&a.id);
+                    by_component.entry(&a.id).or_default().push((i, d));
+                }
+            }
+            if let Some(c) = cause_tag(i) {
+                by_cause.entry(c).or_default().push((i, d));
+            }
+        }
+        Index {
+            by_component,
+            by_cause,
+            repeated,
+            tz,
+            today,
+            now,
+        }
+    }
+
+    fn figures(
+        &self,
+        list: Option<&Vec<(&Incident, NaiveDate)>>,
+        first: NaiveDate,
+        end: NaiveDate,
+    ) -> IncidentFigures {
+        let found = list.map_or_else(Vec::new, |l| in_days(l, first, end));
+        incident_figures(&found, self.repeated, self.now)
+    }
+
+    fn review(
+        &self,
+        i: &Incident,
+        completed: NaiveDate,
+        figures: &[ComponentFigures],
+    ) -> FixReview {
+        let (tz, now) = (self.tz, self.now);
+        let before_first = sub_days(completed, FIX_WINDOW_DAYS);
+        let after_end = add_days(completed, FIX_WINDOW_DAYS);
+        let mut seen = HashSet::new();
+        let components = i
+            .components
+            .iter()
+            .filter(|a| seen.insert(a.id.as_str()))
+            .filter_map(|a| figures.iter().find(|f| f.id == a.id))
+            .map(|c| {
+                let list = self.by_component.get(c.id.as_str());
+                BeforeAfter {
+                    key: c.id.clone(),
+                    before: WindowFigures {
+                        figures: self.figures(list, before_first, completed),
+                        availability: Some(availability(c, tz, before_first, completed, now)),
+                    },
+                    after: WindowFigures {
+                        figures: self.figures(list, completed, after_end),
+                        availability: Some(availability(c, tz, completed, after_end, now)),
+                    },
+                }
+            })
+            .collect();
+        let cause = cause_tag(i).map(|tag| {
+            let list = self.by_cause.get(tag);
             BeforeAfter {
-                key: c.id.clone(),
+                key: tag.to_string(),
                 before: WindowFigures {
-                    figures: side(&before, &names),
-                    availability: Some(availability(c, tz, before_first, completed, now)),
+                    figures: self.figures(list, before_first, completed),
+                    availability: None,
                 },
                 after: WindowFigures {
-                    figures: side(&after, &names),
-                    availability: Some(availability(c, tz, completed, after_end, now)),
+                    figures: self.figures(list, completed, after_end),
+                    availability: None,
                 },
             }
-        })
-        .collect();
-    let cause = cause_tag(i).map(|tag| {
-        let same = |x: &Incident| cause_tag(x) == Some(tag);
-        BeforeAfter {
-            key: tag.to_string(),
-            before: WindowFigures {
-                figures: side(&before, &same),
-                availability: None,
-            },
-            after: WindowFigures {
-                figures: side(&after, &same),
-                availability: None,
-            },
+        });
+        FixReview {
+            incident: i.slug.clone(),
+            incident_title: i.title.clone(),
+            completed,
+            before_first,
+            before_last: sub_days(completed, 1),
+            after_first: completed,
+            after_last: sub_days(after_end, 1),
+            after_complete: after_end <= self.today,
+            components,
+            cause,
         }
-    });
-    FixReview {
-        incident: i.slug.clone(),
-        incident_title: i.title.clone(),
-        completed,
-        before_first,
-        before_last: sub_days(completed, 1),
-        after_first: completed,
-        after_last: sub_days(after_end, 1),
-        after_complete: after_end <= today,
-        components,
-        cause,
     }
 }
 

@@ -5,7 +5,12 @@
 /// has none of these characters, so replacing them everywhere is exact.
 pub fn json_text(value: &impl serde::Serialize) -> Option<String> {
     // Serialising plain structs cannot fail; the caller skips a file rather than panic.
-    let text = serde_json::to_string_pretty(value).ok()?;
+    let mut text = serde_json::to_string_pretty(value).ok()?;
+    // Most files have none of the three (and some are tens of MB): no second pass.
+    if !text.contains(['<', '>', '&']) {
+        text.push('\n');
+        return Some(text);
+    }
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         match c {

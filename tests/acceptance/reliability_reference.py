@@ -260,8 +260,10 @@ def reference(site, now):
         spans.append((label, p, nxt))
         p = nxt
 
+    days = [day[i.slug] for i in started]
+
     def in_days(a, b):
-        return [i for i in started if a <= day[i.slug] < b]
+        return started[bisect.bisect_left(days, a) : bisect.bisect_left(days, b)]
 
     checkins = []
     for i in started:
