@@ -277,18 +277,17 @@ fn median_seconds(ms: &mut [i64]) -> Option<f64> {
     Some(mid / 1000.0)
 }
 
+/// An incident started by "now", its local start date and whether it repeats a cause.
+type Entry<'a> = (&'a Incident, NaiveDate, bool);
+
 /// The figures over `incidents` (all started by `now`).
-pub fn incident_figures(
-    incidents: &[&Incident],
-    repeated: &HashSet<&str>,
-    now: DateTime<Utc>,
-) -> IncidentFigures {
+fn incident_figures(incidents: &[Entry], now: DateTime<Utc>) -> IncidentFigures {
     let mut f = IncidentFigures {
         incidents: incidents.len(),
         ..IncidentFigures::default()
     };
     let (mut ttd, mut ttr) = (Vec::new(), Vec::new());
-    for i in incidents {
+    for &(i, _, repeated) in incidents {
         match i.impact {
             Impact::None => f.by_impact.none += 1,
             Impact::Minor => f.by_impact.minor += 1,
@@ -299,9 +298,7 @@ pub fn incident_figures(
             ttd.push((i.detected - i.started).num_milliseconds());
             ttr.push((r - i.detected).num_milliseconds());
         }
-        if repeated.contains(i.slug.as_str()) {
-            f.repeated += 1;
-        }
+        f.repeated += usize::from(repeated);
     }
     f.resolved = ttd.len();
     f.mttd_mean_seconds = mean_seconds(&ttd);
@@ -397,14 +394,10 @@ pub fn granularity(first: NaiveDate, today: NaiveDate) -> Granularity {
 }
 
 /// The incidents (sorted by local start date) whose local start date is in `first..end`.
-fn in_days<'a>(
-    sorted: &[(&'a Incident, NaiveDate)],
-    first: NaiveDate,
-    end: NaiveDate,
-) -> Vec<&'a Incident> {
-    let a = sorted.partition_point(|(_, d)| *d < first);
-    let b = sorted.partition_point(|(_, d)| *d < end);
-    sorted[a..b.max(a)].iter().map(|(i, _)| *i).collect()
+fn in_days<'s, 'a>(sorted: &'s [Entry<'a>], first: NaiveDate, end: NaiveDate) -> &'s [Entry<'a>] {
+    let a = sorted.partition_point(|e| e.1 < first);
+    let b = sorted.partition_point(|e| e.1 < end);
+    &sorted[a..b.max(a)]
 }
 
 /// The reliability review of the site at `now`, from the uptime figures and the
@@ -425,19 +418,26 @@ pub fn reliability(
     // Started by now, with the local start date, by that date, start and slug. (The date
     // first: where a zone falls back across midnight, a later instant can have an earlier
     // date, and the period and window look-ups need the dates in order.)
-    let mut sorted: Vec<(&Incident, NaiveDate)> = site
+    let mut sorted: Vec<Entry> = site
         .incidents
         .iter()
         .filter(|i| i.started <= now)
-        .map(|i| (i, local_date(tz, i.started)))
+        .map(|i| {
+            (
+                i,
+                local_date(tz, i.started),
+                repeated.contains(i.slug.as_str()),
+            )
+        })
         .collect();
-    sorted.sort_by(|(a, da), (b, db)| (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug)));
-    let all: Vec<&Incident> = sorted.iter().map(|(i, _)| *i).collect();
+    sorted
+        .sort_by(|(a, da, _), (b, db, _)| (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug)));
+    let all: Vec<&Incident> = sorted.iter().map(|e| e.0).collect();
 
     let first = figures
         .iter()
         .map(|f| local_date(tz, f.all_time.start))
-        .chain(sorted.first().map(|(_, d)| *d))
+        .chain(sorted.first().map(|e| e.1))
         .min()
         .unwrap_or(today)
         .min(today);
@@ -482,7 +482,7 @@ pub fn reliability(
             .map(|c| availability(c, tz, p_first, p_end, now))
             .collect();
         let mut actions = ActionFigures::default();
-        for i in &list {
+        for (i, _, _) in list {
             actions.opened += i.actions.len();
             actions.overdue += i.actions.iter().filter(|a| is_overdue(a, today)).count();
         }
@@ -504,7 +504,7 @@ pub fn reliability(
             label,
             first_day: p_first,
             last_day: sub_days(p_end, 1),
-            figures: incident_figures(&list, &repeated, now),
+            figures: incident_figures(list, now),
             slo_breaches: components.iter().filter(|c| c.breach).count(),
             components,
             actions,
@@ -515,16 +515,16 @@ pub fn reliability(
         .iter()
         .enumerate()
         .map(|(n, c)| {
-            let list: Vec<&Incident> = all
+            let list: Vec<Entry> = sorted
                 .iter()
                 .copied()
-                .filter(|i| i.components.iter().any(|a| a.id == c.id))
+                .filter(|e| e.0.components.iter().any(|a| a.id == c.id))
                 .collect();
             ComponentSummary {
                 id: c.id.clone(),
                 name: c.name.clone(),
                 slo: c.slo,
-                figures: incident_figures(&list, &repeated, now),
+                figures: incident_figures(&list, now),
                 uptime_all: c.all_time.measured(),
                 breached_periods: periods_out
                     .iter()
@@ -534,25 +534,25 @@ pub fn reliability(
         })
         .collect();
 
-    let mut by_cause: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
-    for i in &all {
-        if let Some(c) = cause_tag(i) {
-            by_cause.entry(c).or_default().push(i);
+    let mut by_cause: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
+    for e in &sorted {
+        if let Some(c) = cause_tag(e.0) {
+            by_cause.entry(c).or_default().push(*e);
         }
     }
     let causes = by_cause
         .iter()
         .map(|(cause, list)| CauseSummary {
             cause: (*cause).to_string(),
-            figures: incident_figures(list, &repeated, now),
-            first_seen: list.first().map_or(today, |i| local_date(tz, i.started)),
-            last_seen: list.last().map_or(today, |i| local_date(tz, i.started)),
+            figures: incident_figures(list, now),
+            first_seen: list.first().map_or(today, |e| e.1),
+            last_seen: list.last().map_or(today, |e| e.1),
         })
         .collect();
 
     let actions = sorted
         .iter()
-        .flat_map(|(i, opened)| {
+        .flat_map(|(i, opened, _)| {
             i.actions.iter().map(move |a| ActionRow {
                 incident: i.slug.clone(),
                 incident_title: i.title.clone(),
@@ -579,7 +579,7 @@ pub fn reliability(
             None => {}
         }
     }
-    let index = Index::new(&sorted, &repeated, tz, today, now);
+    let index = Index::new(&sorted, tz, today, now);
     // Thousands of fixes on a long history: one task per fix, in order.
     let fixes = fixed
         .par_iter()
@@ -589,7 +589,7 @@ pub fn reliability(
     Reliability {
         granularity,
         periods: periods_out,
-        totals: incident_figures(&all, &repeated, now),
+        totals: incident_figures(&sorted, now),
         components,
         causes,
         actions,
@@ -602,9 +602,8 @@ pub fn reliability(
 /// What the "did the fix work?" windows look up: the incidents naming each component and
 /// those of each cause, in the order of `sorted`, so a window is two binary searches.
 struct Index<'a> {
-    by_component: HashMap<&'a str, Vec<(&'a Incident, NaiveDate)>>,
-    by_cause: HashMap<&'a str, Vec<(&'a Incident, NaiveDate)>>,
-    repeated: &'a HashSet<&'a str>,
+    by_component: HashMap<&'a str, Vec<Entry<'a>>>,
+    by_cause: HashMap<&'a str, Vec<Entry<'a>>>,
     tz: chrono_tz::Tz,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -612,30 +611,29 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(
-        sorted: &[(&'a Incident, NaiveDate)],
-        repeated: &'a HashSet<&'a str>,
+        sorted: &[Entry<'a>],
         tz: chrono_tz::Tz,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Index<'a> {
-        let mut by_component: HashMap<&str, Vec<(&Incident, NaiveDate)>> = HashMap::new();
-        let mut by_cause: HashMap<&str, Vec<(&Incident, NaiveDate)>> = HashMap::new();
-        for &(i, d) in sorted {
+        let mut by_component: HashMap<&str, Vec<Entry>> = HashMap::new();
+        let mut by_cause: HashMap<&str, Vec<Entry>> = HashMap::new();
+        for &e in sorted {
+            let i = e.0;
             let mut seen: Vec<&str> = Vec::with_capacity(i.components.len());
             for a in &i.components {
                 if !seen.contains(&a.id.as_str()) {
                     seen.push(&a.id);
-                    by_component.entry(&a.id).or_default().push((i, d));
+                    by_component.entry(&a.id).or_default().push(e);
                 }
             }
             if let Some(c) = cause_tag(i) {
-                by_cause.entry(c).or_default().push((i, d));
+                by_cause.entry(c).or_default().push(e);
             }
         }
         Index {
             by_component,
             by_cause,
-            repeated,
             tz,
             today,
             now,
@@ -644,12 +642,12 @@ impl<'a> Index<'a> {
 
     fn figures(
         &self,
-        list: Option<&Vec<(&Incident, NaiveDate)>>,
+        list: Option<&Vec<Entry>>,
         first: NaiveDate,
         end: NaiveDate,
     ) -> IncidentFigures {
-        let found = list.map_or_else(Vec::new, |l| in_days(l, first, end));
-        incident_figures(&found, self.repeated, self.now)
+        let found = list.map_or(&[][..], |l| in_days(l, first, end));
+        incident_figures(found, self.now)
     }
 
     fn review(

@@ -5,7 +5,16 @@
 /// has none of these characters, so replacing them everywhere is exact.
 pub fn json_text(value: &impl serde::Serialize) -> Option<String> {
     // Serialising plain structs cannot fail; the caller skips a file rather than panic.
-    let mut text = serde_json::to_string_pretty(value).ok()?;
+    html_safe(serde_json::to_string_pretty(value).ok()?)
+}
+
+/// The same on one line: for exports of tens of MB, where indentation would be a third
+/// of the bytes (`jq .` pretty-prints them).
+pub fn json_compact_text(value: &impl serde::Serialize) -> Option<String> {
+    html_safe(serde_json::to_string(value).ok()?)
+}
+
+fn html_safe(mut text: String) -> Option<String> {
     // Most files have none of the three (and some are tens of MB): no second pass.
     if !text.contains(['<', '>', '&']) {
         text.push('\n');

@@ -9,13 +9,14 @@
 //! formula (OWASP's "CSV injection"); numbers and dates are never altered.
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::files::OutputFile;
 use crate::model::reliability::{
     Availability, CHECKIN_DAYS, FIX_WINDOW_DAYS, IncidentFigures, Reliability, WindowFigures,
 };
-use crate::render::json::json_text;
+use crate::render::json::json_compact_text;
 
 /// The directory of the page and its exports.
 pub const DIR: &str = "reliability";
@@ -53,22 +54,33 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
         checkin_days: CHECKIN_DAYS,
         review: r,
     };
-    let mut files: Vec<OutputFile> = json_text(&doc)
+    let tables: [fn(&Reliability) -> Vec<Vec<Cell>>; 7] = [
+        periods,
+        availability,
+        components,
+        causes,
+        actions,
+        checkins,
+        fixes,
+    ];
+    // The JSON document and each CSV file are independent: render them side by side.
+    let (json, csvs) = rayon::join(
+        || json_compact_text(&doc),
+        || {
+            CSV_FILES
+                .par_iter()
+                .zip(tables)
+                .map(|((name, _), table)| {
+                    OutputFile::new(format!("{DIR}/{name}"), csv_text(&table(r)))
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut files: Vec<OutputFile> = json
         .map(|j| OutputFile::new(format!("{DIR}/reliability.json"), j))
         .into_iter()
         .collect();
-    let tables = [
-        periods(r),
-        availability(r),
-        components(r),
-        causes(r),
-        actions(r),
-        checkins(r),
-        fixes(r),
-    ];
-    for ((name, _), rows) in CSV_FILES.iter().zip(tables) {
-        files.push(OutputFile::new(format!("{DIR}/{name}"), csv_text(&rows)));
-    }
+    files.extend(csvs);
     files
 }
 
