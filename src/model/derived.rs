@@ -43,13 +43,20 @@ impl Derived {
         let levels: Vec<(String, Level)> =
             figures.iter().map(|f| (f.id.clone(), f.status)).collect();
         let site_level = status::site_level(levels.iter().map(|(_, l)| *l), &site.incidents, now);
-        let incident_statuses = site
+        let incident_statuses: HashMap<String, UpdateStatus> = site
             .incidents
             .iter()
             .map(|i| (i.slug.clone(), status::incident_status(i, now)))
             .collect();
-        let metrics = metrics::metrics(site, now);
-        let reliability = reliability::reliability(site, &figures, &metrics.recurrence, now);
+        // The review is the biggest derivation on a long history: it runs beside the
+        // metrics (each works out the same recurrence, a sort of the incidents).
+        let (metrics, reliability) = rayon::join(
+            || metrics::metrics(site, now),
+            || {
+                let recurrence = metrics::recurrence(&site.incidents, now);
+                reliability::reliability(site, &figures, &recurrence, now)
+            },
+        );
         Derived {
             now,
             levels,

@@ -262,41 +262,56 @@ fn mean_seconds(ms: &[i64]) -> Option<f64> {
     Some(sum as f64 / ms.len() as f64 / 1000.0)
 }
 
-/// Median of whole milliseconds, in seconds; sorts `ms`.
+/// Median of whole milliseconds, in seconds; reorders `ms`.
 fn median_seconds(ms: &mut [i64]) -> Option<f64> {
     if ms.is_empty() {
         return None;
     }
-    ms.sort_unstable();
+    // Selection, not a full sort: O(n) for each of thousands of windows.
     let n = ms.len();
+    let (below, upper, _) = ms.select_nth_unstable(n / 2);
+    let upper = *upper;
     let mid = if n % 2 == 1 {
-        ms[n / 2] as f64
+        upper as f64
     } else {
-        (i128::from(ms[n / 2 - 1]) + i128::from(ms[n / 2])) as f64 / 2.0
+        let lower = below.iter().copied().max().unwrap_or(upper);
+        (i128::from(lower) + i128::from(upper)) as f64 / 2.0
     };
     Some(mid / 1000.0)
 }
 
-/// An incident started by "now", its local start date and whether it repeats a cause.
-type Entry<'a> = (&'a Incident, NaiveDate, bool);
+/// An incident started by "now", its local start date, whether it repeats a cause, and
+/// its times to detect and resolve in milliseconds once resolved by "now". Worked out
+/// once: thousands of fix windows read the same incidents.
+type Entry<'a> = (&'a Incident, NaiveDate, bool, Option<(i64, i64)>);
+
+fn entry(i: &Incident, tz: chrono_tz::Tz, repeated: bool, now: DateTime<Utc>) -> Entry<'_> {
+    let times = i.resolved.filter(|r| *r <= now).map(|r| {
+        (
+            (i.detected - i.started).num_milliseconds(),
+            (r - i.detected).num_milliseconds(),
+        )
+    });
+    (i, local_date(tz, i.started), repeated, times)
+}
 
 /// The figures over `incidents` (all started by `now`).
-fn incident_figures(incidents: &[Entry], now: DateTime<Utc>) -> IncidentFigures {
+fn incident_figures(incidents: &[Entry]) -> IncidentFigures {
     let mut f = IncidentFigures {
         incidents: incidents.len(),
         ..IncidentFigures::default()
     };
     let (mut ttd, mut ttr) = (Vec::new(), Vec::new());
-    for &(i, _, repeated) in incidents {
+    for &(i, _, repeated, times) in incidents {
         match i.impact {
             Impact::None => f.by_impact.none += 1,
             Impact::Minor => f.by_impact.minor += 1,
             Impact::Major => f.by_impact.major += 1,
             Impact::Critical => f.by_impact.critical += 1,
         }
-        if let Some(r) = i.resolved.filter(|r| *r <= now) {
-            ttd.push((i.detected - i.started).num_milliseconds());
-            ttr.push((r - i.detected).num_milliseconds());
+        if let Some((detect, resolve)) = times {
+            ttd.push(detect);
+            ttr.push(resolve);
         }
         f.repeated += usize::from(repeated);
     }
@@ -422,16 +437,11 @@ pub fn reliability(
         .incidents
         .iter()
         .filter(|i| i.started <= now)
-        .map(|i| {
-            (
-                i,
-                local_date(tz, i.started),
-                repeated.contains(i.slug.as_str()),
-            )
-        })
+        .map(|i| entry(i, tz, repeated.contains(i.slug.as_str()), now))
         .collect();
-    sorted
-        .sort_by(|(a, da, _), (b, db, _)| (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug)));
+    sorted.sort_by(|(a, da, ..), (b, db, ..)| {
+        (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug))
+    });
     let all: Vec<&Incident> = sorted.iter().map(|e| e.0).collect();
 
     let first = figures
@@ -482,7 +492,7 @@ pub fn reliability(
             .map(|c| availability(c, tz, p_first, p_end, now))
             .collect();
         let mut actions = ActionFigures::default();
-        for (i, _, _) in list {
+        for (i, ..) in list {
             actions.opened += i.actions.len();
             actions.overdue += i.actions.iter().filter(|a| is_overdue(a, today)).count();
         }
@@ -504,7 +514,7 @@ pub fn reliability(
             label,
             first_day: p_first,
             last_day: sub_days(p_end, 1),
-            figures: incident_figures(list, now),
+            figures: incident_figures(list),
             slo_breaches: components.iter().filter(|c| c.breach).count(),
             components,
             actions,
@@ -524,7 +534,7 @@ pub fn reliability(
                 id: c.id.clone(),
                 name: c.name.clone(),
                 slo: c.slo,
-                figures: incident_figures(&list, now),
+                figures: incident_figures(&list),
                 uptime_all: c.all_time.measured(),
                 breached_periods: periods_out
                     .iter()
@@ -544,7 +554,7 @@ pub fn reliability(
         .iter()
         .map(|(cause, list)| CauseSummary {
             cause: (*cause).to_string(),
-            figures: incident_figures(list, now),
+            figures: incident_figures(list),
             first_seen: list.first().map_or(today, |e| e.1),
             last_seen: list.last().map_or(today, |e| e.1),
         })
@@ -552,7 +562,7 @@ pub fn reliability(
 
     let actions = sorted
         .iter()
-        .flat_map(|(i, opened, _)| {
+        .flat_map(|(i, opened, ..)| {
             i.actions.iter().map(move |a| ActionRow {
                 incident: i.slug.clone(),
                 incident_title: i.title.clone(),
@@ -589,7 +599,7 @@ pub fn reliability(
     Reliability {
         granularity,
         periods: periods_out,
-        totals: incident_figures(&sorted, now),
+        totals: incident_figures(&sorted),
         components,
         causes,
         actions,
@@ -647,7 +657,7 @@ impl<'a> Index<'a> {
         end: NaiveDate,
     ) -> IncidentFigures {
         let found = list.map_or(&[][..], |l| in_days(l, first, end));
-        incident_figures(found, self.now)
+        incident_figures(found)
     }
 
     fn review(
