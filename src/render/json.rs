@@ -16,7 +16,7 @@ pub fn json_compact_text(value: &impl serde::Serialize) -> Option<String> {
 
 fn html_safe(mut text: String) -> Option<String> {
     // Most files have none of the three (and some are tens of MB): no second pass.
-    if !text.contains(['<', '>', '&']) {
+    if !text.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
         text.push('\n');
         return Some(text);
     }
