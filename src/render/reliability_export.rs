@@ -54,7 +54,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
         checkin_days: CHECKIN_DAYS,
         review: r,
     };
-    let tables: [fn(&Reliability) -> Vec<Vec<Cell>>; 7] = [
+    let tables: [Table; 7] = [
         periods,
         availability,
         components,
@@ -83,6 +83,9 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
     files.extend(csvs);
     files
 }
+
+/// Builds the rows of one CSV file, header first.
+type Table = fn(&Reliability) -> Vec<Vec<Cell>>;
 
 /// One cell: a number, a date, a word, or text from content (guarded).
 enum Cell {
