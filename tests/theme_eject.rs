@@ -19,7 +19,7 @@ fn ejected_files_are_the_built_in_theme_and_build_the_same_site() {
     let out = eject(&site, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let listed = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(listed.lines().count(), 10, "{listed}");
+    assert_eq!(listed.lines().count(), 11, "{listed}");
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for name in ["index.html", "base.html", "macros.html", "uptime.html"] {
         assert_eq!(
