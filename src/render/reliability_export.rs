@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::files::OutputFile;
 use crate::model::reliability::{
-    Availability, CHECKIN_DAYS, FIX_WINDOW_DAYS, IncidentFigures, Reliability, WindowFigures,
+    Availability, CHECKIN_DAYS, CauseSummary, ComponentSummary, FIX_WINDOW_DAYS, Granularity,
+    IncidentFigures, Period, Reliability, WindowFigures,
 };
 use crate::render::json::json_compact_text;
 
@@ -35,14 +36,32 @@ pub const CSV_FILES: &[(&str, &str)] = &[
     ("fixes.csv", "Did the fix work? 90 days before and after"),
 ];
 
+/// `reliability.json`: the figures. The per-row lists (actions, check-ins, fixes) are
+/// only in their CSV files, which `files` names: on a site with thousands of incidents
+/// they are tens of MB as JSON, and writing them twice cost the build a quarter of its
+/// time (BENCHMARKS.md).
 #[derive(Serialize)]
 struct Document<'a> {
     generated_at: String,
     timezone: &'a str,
     fix_window_days: u64,
     checkin_days: [u64; 3],
-    #[serde(flatten)]
-    review: &'a Reliability,
+    granularity: Granularity,
+    periods: &'a [Period],
+    totals: &'a IncidentFigures,
+    components: &'a [ComponentSummary],
+    causes: &'a [CauseSummary],
+    counts: Counts,
+    undated_fixes: &'a [String],
+    files: Vec<&'static str>,
+}
+
+/// How many rows each list file has.
+#[derive(Serialize)]
+struct Counts {
+    actions: usize,
+    checkins: usize,
+    fixes: usize,
 }
 
 /// `reliability/reliability.json` and the CSV files.
@@ -52,7 +71,18 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
         timezone,
         fix_window_days: FIX_WINDOW_DAYS,
         checkin_days: CHECKIN_DAYS,
-        review: r,
+        granularity: r.granularity,
+        periods: &r.periods,
+        totals: &r.totals,
+        components: &r.components,
+        causes: &r.causes,
+        counts: Counts {
+            actions: r.actions.len(),
+            checkins: r.checkins.len(),
+            fixes: r.fixes.len(),
+        },
+        undated_fixes: &r.undated_fixes,
+        files: CSV_FILES.iter().map(|(name, _)| *name).collect(),
     };
     let tables: [Table; 7] = [
         periods,
@@ -71,7 +101,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
                 .par_iter()
                 .zip(tables)
                 .map(|((name, _), table)| {
-                    OutputFile::new(format!("{DIR}/{name}"), csv_text(&table(r)))
+                    OutputFile::new(format!("{DIR}/{name}"), table(r))
                 })
                 .collect::<Vec<_>>()
         },
@@ -85,7 +115,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
 }
 
 /// Builds the rows of one CSV file, header first.
-type Table = fn(&Reliability) -> Vec<Vec<Cell>>;
+type Table = fn(&Reliability) -> String;
 
 /// One cell: a number, a date, a word, or text from content (guarded).
 enum Cell {
@@ -114,21 +144,43 @@ fn guard(s: &str) -> String {
     }
 }
 
-fn csv_text(rows: &[Vec<Cell>]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(Vec::new());
-    for row in rows {
-        let cells = row.iter().map(|c| match c {
-            Cell::Plain(s) => s.clone(),
-            Cell::Text(s) => guard(s),
+/// A CSV file written row by row: the rows of a site with thousands of incidents are
+/// never all held as cells at once.
+struct CsvOut(csv::Writer<Vec<u8>>);
+
+impl CsvOut {
+    fn new(header: Vec<Cell>) -> CsvOut {
+        let mut out = CsvOut(
+            csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .quote_style(csv::QuoteStyle::Necessary)
+                .from_writer(Vec::new()),
+        );
+        out.push(header);
+        out
+    }
+
+    fn push(&mut self, row: Vec<Cell>) {
+        let cells = row.into_iter().map(|c| match c {
+            Cell::Plain(s) => s,
+            Cell::Text(s) => guard(&s),
         });
         // Writing to memory cannot fail.
-        let _ = w.write_record(cells);
+        let _ = self.0.write_record(cells);
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+
+    fn finish(self) -> String {
+        let bytes = self.0.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+fn csv_text(rows: Vec<Vec<Cell>>) -> String {
+    let mut rows = rows.into_iter();
+    let mut out = CsvOut::new(rows.next().unwrap_or_default());
+    rows.for_each(|row| out.push(row));
+    out.finish()
 }
 
 fn header(names: &[&str]) -> Vec<Cell> {
@@ -174,8 +226,8 @@ fn with_figures(first: &[&str], last: &[&str]) -> Vec<Cell> {
     h
 }
 
-fn periods(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![with_figures(
+fn periods(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(with_figures(
         &["period", "first_day", "last_day"],
         &[
             "slo_breaches",
@@ -185,7 +237,7 @@ fn periods(r: &Reliability) -> Vec<Vec<Cell>> {
             "checkins_due",
             "checkins_missed",
         ],
-    )];
+    ));
     for p in &r.periods {
         let mut row = vec![num(&p.label), num(p.first_day), num(p.last_day)];
         row.extend(figure_cells(&p.figures));
@@ -200,7 +252,7 @@ fn periods(r: &Reliability) -> Vec<Vec<Cell>> {
         ]);
         rows.push(row);
     }
-    rows
+    rows.finish()
 }
 
 fn availability_cells(a: Option<&Availability>) -> Vec<Cell> {
@@ -210,15 +262,15 @@ fn availability_cells(a: Option<&Availability>) -> Vec<Cell> {
     }
 }
 
-fn availability(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![header(&[
+fn availability(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(header(&[
         "period",
         "component",
         "slo",
         "uptime",
         "downtime_minutes",
         "breach",
-    ])];
+    ]));
     for p in &r.periods {
         for a in &p.components {
             let mut row = vec![num(&p.label), num(&a.id), num(a.slo)];
@@ -226,35 +278,35 @@ fn availability(r: &Reliability) -> Vec<Vec<Cell>> {
             rows.push(row);
         }
     }
-    rows
+    rows.finish()
 }
 
-fn components(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![with_figures(
+fn components(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(with_figures(
         &["component", "name", "slo"],
         &["uptime_all", "breached_periods"],
-    )];
+    ));
     for c in &r.components {
         let mut row = vec![num(&c.id), text(&c.name), num(c.slo)];
         row.extend(figure_cells(&c.figures));
         row.extend([opt(c.uptime_all), num(c.breached_periods)]);
         rows.push(row);
     }
-    rows
+    rows.finish()
 }
 
-fn causes(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![with_figures(&["cause", "first_seen", "last_seen"], &[])];
+fn causes(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(with_figures(&["cause", "first_seen", "last_seen"], &[]));
     for c in &r.causes {
         let mut row = vec![text(&c.cause), num(c.first_seen), num(c.last_seen)];
         row.extend(figure_cells(&c.figures));
         rows.push(row);
     }
-    rows
+    rows.finish()
 }
 
-fn actions(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![header(&[
+fn actions(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(header(&[
         "incident",
         "incident_title",
         "opened",
@@ -264,7 +316,7 @@ fn actions(r: &Reliability) -> Vec<Vec<Cell>> {
         "status",
         "done",
         "overdue",
-    ])];
+    ]));
     for a in &r.actions {
         rows.push(vec![
             num(&a.incident),
@@ -278,18 +330,18 @@ fn actions(r: &Reliability) -> Vec<Vec<Cell>> {
             num(a.overdue),
         ]);
     }
-    rows
+    rows.finish()
 }
 
-fn checkins(r: &Reliability) -> Vec<Vec<Cell>> {
-    let mut rows = vec![header(&[
+fn checkins(r: &Reliability) -> String {
+    let mut rows = CsvOut::new(header(&[
         "incident",
         "incident_title",
         "days",
         "date",
         "state",
         "open_actions",
-    ])];
+    ]));
     for c in &r.checkins {
         rows.push(vec![
             num(&c.incident),
@@ -300,7 +352,7 @@ fn checkins(r: &Reliability) -> Vec<Vec<Cell>> {
             num(c.open_actions),
         ]);
     }
-    rows
+    rows.finish()
 }
 
 fn side_cells(w: &WindowFigures) -> Vec<Cell> {
@@ -309,7 +361,7 @@ fn side_cells(w: &WindowFigures) -> Vec<Cell> {
     cells
 }
 
-fn fixes(r: &Reliability) -> Vec<Vec<Cell>> {
+fn fixes(r: &Reliability) -> String {
     let mut h = header(&[
         "incident",
         "completed",
@@ -329,7 +381,7 @@ fn fixes(r: &Reliability) -> Vec<Vec<Cell>> {
             h.push(Cell::Plain(format!("{side}_{c}")));
         }
     }
-    let mut rows = vec![h];
+    let mut rows = CsvOut::new(h);
     for f in &r.fixes {
         let scoped = f
             .components
@@ -353,7 +405,7 @@ fn fixes(r: &Reliability) -> Vec<Vec<Cell>> {
             rows.push(row);
         }
     }
-    rows
+    rows.finish()
 }
 
 #[cfg(test)]
@@ -369,7 +421,7 @@ mod tests {
             vec![text("line\nbreak"), text("@owner")],
         ];
         assert_eq!(
-            csv_text(&rows),
+            csv_text(rows),
             "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n\"line\nbreak\",'@owner\r\n"
         );
     }

@@ -616,7 +616,10 @@ def main(argv):
     with open(os.path.join(out_dir, "reliability", "reliability.json"), encoding="utf-8") as f:
         doc = json.load(f)
     check_schema(doc)
-    compare(doc, ref, "reliability.json")
+    # The per-row lists are only in their CSV files (compared below); the JSON counts them.
+    lists = ("actions", "checkins", "fixes")
+    compare(doc, {k: v for k, v in ref.items() if k not in lists}, "reliability.json")
+    compare(doc["counts"], {k: len(ref[k]) for k in lists}, "reliability.json.counts")
     compare_csv(out_dir, ref)
     compare_page(out_dir, ref)
     n_fix = len(ref["fixes"])

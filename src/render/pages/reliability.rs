@@ -716,7 +716,7 @@ pub fn reliability_page(
         json_url: kit.urls.path(&format!("{DIR}/reliability.json")),
         downloads: std::iter::once(&(
             "reliability.json",
-            "every figure below, and every fix, action and check-in",
+            "every figure below per period, component and cause",
         ))
         .chain(CSV_FILES)
         .map(|(name, what)| DownloadCtx {
