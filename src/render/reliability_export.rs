@@ -100,9 +100,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
             CSV_FILES
                 .par_iter()
                 .zip(tables)
-                .map(|((name, _), table)| {
-                    OutputFile::new(format!("{DIR}/{name}"), table(r))
-                })
+                .map(|((name, _), table)| OutputFile::new(format!("{DIR}/{name}"), table(r)))
                 .collect::<Vec<_>>()
         },
     );
@@ -117,74 +115,75 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
 /// Builds the rows of one CSV file, header first.
 type Table = fn(&Reliability) -> String;
 
-/// One cell: a number, a date, a word, or text from content (guarded).
-enum Cell {
-    Plain(String),
-    Text(String),
+/// A CSV file written a cell at a time: the rows of a site with thousands of incidents
+/// are never held as cells, and a cell is formatted into one reused buffer.
+struct CsvOut {
+    w: csv::Writer<Vec<u8>>,
+    buf: String,
 }
-
-fn num(v: impl ToString) -> Cell {
-    Cell::Plain(v.to_string())
-}
-
-fn opt<T: ToString>(v: Option<T>) -> Cell {
-    Cell::Plain(v.map_or_else(String::new, |v| v.to_string()))
-}
-
-fn text(s: &str) -> Cell {
-    Cell::Text(s.to_string())
-}
-
-/// A leading `'` for text a spreadsheet would read as a formula.
-fn guard(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-/// A CSV file written row by row: the rows of a site with thousands of incidents are
-/// never all held as cells at once.
-struct CsvOut(csv::Writer<Vec<u8>>);
 
 impl CsvOut {
-    fn new(header: Vec<Cell>) -> CsvOut {
-        let mut out = CsvOut(
-            csv::WriterBuilder::new()
+    fn new<'h>(header: impl IntoIterator<Item = &'h str>) -> CsvOut {
+        let mut out = CsvOut {
+            w: csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
                 .quote_style(csv::QuoteStyle::Necessary)
                 .from_writer(Vec::new()),
-        );
-        out.push(header);
+            buf: String::new(),
+        };
+        for name in header {
+            out.plain(name);
+        }
+        out.end();
         out
     }
 
-    fn push(&mut self, row: Vec<Cell>) {
-        let cells = row.into_iter().map(|c| match c {
-            Cell::Plain(s) => s,
-            Cell::Text(s) => guard(&s),
-        });
+    /// A number, a date or a word: written as it formats.
+    fn num(&mut self, v: impl std::fmt::Display) -> &mut Self {
+        use std::fmt::Write;
+        self.buf.clear();
+        let _ = write!(self.buf, "{v}");
         // Writing to memory cannot fail.
-        let _ = self.0.write_record(cells);
+        let _ = self.w.write_field(&self.buf);
+        self
+    }
+
+    /// An empty cell for "no figure".
+    fn opt(&mut self, v: Option<impl std::fmt::Display>) -> &mut Self {
+        match v {
+            Some(v) => self.num(v),
+            None => self.plain(""),
+        }
+    }
+
+    /// Text the build chose (ids, words): written as is.
+    fn plain(&mut self, s: &str) -> &mut Self {
+        let _ = self.w.write_field(s);
+        self
+    }
+
+    /// Text from content: a leading `'` when a spreadsheet would read it as a formula.
+    fn text(&mut self, s: &str) -> &mut Self {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            self.buf.clear();
+            self.buf.push('\'');
+            self.buf.push_str(s);
+            let _ = self.w.write_field(&self.buf);
+            self
+        } else {
+            self.plain(s)
+        }
+    }
+
+    /// Ends the row.
+    fn end(&mut self) {
+        let _ = self.w.write_record(None::<&[u8]>);
     }
 
     fn finish(self) -> String {
-        let bytes = self.0.into_inner().unwrap_or_default();
+        let bytes = self.w.into_inner().unwrap_or_default();
         String::from_utf8(bytes).unwrap_or_default()
     }
-}
-
-#[cfg(test)]
-fn csv_text(rows: Vec<Vec<Cell>>) -> String {
-    let mut rows = rows.into_iter();
-    let mut out = CsvOut::new(rows.next().unwrap_or_default());
-    rows.for_each(|row| out.push(row));
-    out.finish()
-}
-
-fn header(names: &[&str]) -> Vec<Cell> {
-    names.iter().map(num).collect()
 }
 
 const FIGURE_COLUMNS: &[&str] = &[
@@ -202,32 +201,27 @@ const FIGURE_COLUMNS: &[&str] = &[
     "recurrence_rate",
 ];
 
-fn figure_cells(f: &IncidentFigures) -> Vec<Cell> {
-    vec![
-        num(f.incidents),
-        num(f.by_impact.none),
-        num(f.by_impact.minor),
-        num(f.by_impact.major),
-        num(f.by_impact.critical),
-        num(f.resolved),
-        opt(f.mttd_mean_seconds),
-        opt(f.mttd_median_seconds),
-        opt(f.mttr_mean_seconds),
-        opt(f.mttr_median_seconds),
-        num(f.repeated),
-        opt(f.recurrence_rate),
-    ]
+fn figure_cells(out: &mut CsvOut, f: &IncidentFigures) {
+    out.num(f.incidents)
+        .num(f.by_impact.none)
+        .num(f.by_impact.minor)
+        .num(f.by_impact.major)
+        .num(f.by_impact.critical)
+        .num(f.resolved)
+        .opt(f.mttd_mean_seconds)
+        .opt(f.mttd_median_seconds)
+        .opt(f.mttr_mean_seconds)
+        .opt(f.mttr_median_seconds)
+        .num(f.repeated)
+        .opt(f.recurrence_rate);
 }
 
-fn with_figures(first: &[&str], last: &[&str]) -> Vec<Cell> {
-    let mut h = header(first);
-    h.extend(header(FIGURE_COLUMNS));
-    h.extend(header(last));
-    h
+fn with_figures<'h>(first: &'h [&str], last: &'h [&str]) -> impl Iterator<Item = &'h str> {
+    first.iter().chain(FIGURE_COLUMNS).chain(last).copied()
 }
 
 fn periods(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(with_figures(
+    let mut out = CsvOut::new(with_figures(
         &["period", "first_day", "last_day"],
         &[
             "slo_breaches",
@@ -239,74 +233,71 @@ fn periods(r: &Reliability) -> String {
         ],
     ));
     for p in &r.periods {
-        let mut row = vec![num(&p.label), num(p.first_day), num(p.last_day)];
-        row.extend(figure_cells(&p.figures));
+        out.plain(&p.label).num(p.first_day).num(p.last_day);
+        figure_cells(&mut out, &p.figures);
         let a = &p.actions;
-        row.extend([
-            num(p.slo_breaches),
-            num(a.opened),
-            num(a.closed),
-            num(a.overdue),
-            num(a.checkins_due),
-            num(a.checkins_missed),
-        ]);
-        rows.push(row);
+        out.num(p.slo_breaches)
+            .num(a.opened)
+            .num(a.closed)
+            .num(a.overdue)
+            .num(a.checkins_due)
+            .num(a.checkins_missed)
+            .end();
     }
-    rows.finish()
+    out.finish()
 }
 
-fn availability_cells(a: Option<&Availability>) -> Vec<Cell> {
+fn availability_cells(out: &mut CsvOut, a: Option<&Availability>) {
     match a {
-        Some(a) => vec![opt(a.uptime), num(a.downtime_minutes), num(a.breach)],
-        None => vec![opt(None::<f64>), opt(None::<f64>), opt(None::<bool>)],
-    }
+        Some(a) => out.opt(a.uptime).num(a.downtime_minutes).num(a.breach),
+        None => out.plain("").plain("").plain(""),
+    };
 }
 
 fn availability(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(header(&[
+    let mut out = CsvOut::new([
         "period",
         "component",
         "slo",
         "uptime",
         "downtime_minutes",
         "breach",
-    ]));
+    ]);
     for p in &r.periods {
         for a in &p.components {
-            let mut row = vec![num(&p.label), num(&a.id), num(a.slo)];
-            row.extend(availability_cells(Some(a)));
-            rows.push(row);
+            out.plain(&p.label).plain(&a.id).num(a.slo);
+            availability_cells(&mut out, Some(a));
+            out.end();
         }
     }
-    rows.finish()
+    out.finish()
 }
 
 fn components(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(with_figures(
+    let mut out = CsvOut::new(with_figures(
         &["component", "name", "slo"],
         &["uptime_all", "breached_periods"],
     ));
     for c in &r.components {
-        let mut row = vec![num(&c.id), text(&c.name), num(c.slo)];
-        row.extend(figure_cells(&c.figures));
-        row.extend([opt(c.uptime_all), num(c.breached_periods)]);
-        rows.push(row);
+        out.plain(&c.id).text(&c.name).num(c.slo);
+        figure_cells(&mut out, &c.figures);
+        out.opt(c.uptime_all).num(c.breached_periods).end();
     }
-    rows.finish()
+    out.finish()
 }
 
 fn causes(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(with_figures(&["cause", "first_seen", "last_seen"], &[]));
+    let mut out = CsvOut::new(with_figures(&["cause", "first_seen", "last_seen"], &[]));
     for c in &r.causes {
-        let mut row = vec![text(&c.cause), num(c.first_seen), num(c.last_seen)];
-        row.extend(figure_cells(&c.figures));
-        rows.push(row);
+        out.text(&c.cause).num(c.first_seen).num(c.last_seen);
+        figure_cells(&mut out, &c.figures);
+        out.end();
     }
-    rows.finish()
+    out.finish()
 }
 
 fn actions(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(header(&[
+    let mut out = CsvOut::new([
         "incident",
         "incident_title",
         "opened",
@@ -316,53 +307,50 @@ fn actions(r: &Reliability) -> String {
         "status",
         "done",
         "overdue",
-    ]));
+    ]);
     for a in &r.actions {
-        rows.push(vec![
-            num(&a.incident),
-            text(&a.incident_title),
-            num(a.opened),
-            text(&a.what),
-            text(a.owner.as_deref().unwrap_or("")),
-            opt(a.due),
-            num(a.status.as_str()),
-            opt(a.done),
-            num(a.overdue),
-        ]);
+        out.plain(&a.incident)
+            .text(&a.incident_title)
+            .num(a.opened)
+            .text(&a.what)
+            .text(a.owner.as_deref().unwrap_or(""))
+            .opt(a.due)
+            .plain(a.status.as_str())
+            .opt(a.done)
+            .num(a.overdue)
+            .end();
     }
-    rows.finish()
+    out.finish()
 }
 
 fn checkins(r: &Reliability) -> String {
-    let mut rows = CsvOut::new(header(&[
+    let mut out = CsvOut::new([
         "incident",
         "incident_title",
         "days",
         "date",
         "state",
         "open_actions",
-    ]));
+    ]);
     for c in &r.checkins {
-        rows.push(vec![
-            num(&c.incident),
-            text(&c.incident_title),
-            num(c.days),
-            num(c.date),
-            num(c.state.as_str()),
-            num(c.open_actions),
-        ]);
+        out.plain(&c.incident)
+            .text(&c.incident_title)
+            .num(c.days)
+            .num(c.date)
+            .plain(c.state.as_str())
+            .num(c.open_actions)
+            .end();
     }
-    rows.finish()
+    out.finish()
 }
 
-fn side_cells(w: &WindowFigures) -> Vec<Cell> {
-    let mut cells = figure_cells(&w.figures);
-    cells.extend(availability_cells(w.availability.as_ref()));
-    cells
+fn side_cells(out: &mut CsvOut, w: &WindowFigures) {
+    figure_cells(out, &w.figures);
+    availability_cells(out, w.availability.as_ref());
 }
 
 fn fixes(r: &Reliability) -> String {
-    let mut h = header(&[
+    let mut header: Vec<String> = [
         "incident",
         "completed",
         "before_first",
@@ -372,16 +360,18 @@ fn fixes(r: &Reliability) -> String {
         "after_complete",
         "scope",
         "key",
-    ]);
+    ]
+    .map(String::from)
+    .to_vec();
     for side in ["before", "after"] {
         for c in FIGURE_COLUMNS
             .iter()
             .chain(&["uptime", "downtime_minutes", "breach"])
         {
-            h.push(Cell::Plain(format!("{side}_{c}")));
+            header.push(format!("{side}_{c}"));
         }
     }
-    let mut rows = CsvOut::new(h);
+    let mut out = CsvOut::new(header.iter().map(String::as_str));
     for f in &r.fixes {
         let scoped = f
             .components
@@ -389,23 +379,21 @@ fn fixes(r: &Reliability) -> String {
             .map(|c| ("component", c))
             .chain(f.cause.iter().map(|c| ("cause", c)));
         for (scope, ba) in scoped {
-            let mut row = vec![
-                num(&f.incident),
-                num(f.completed),
-                num(f.before_first),
-                num(f.before_last),
-                num(f.after_first),
-                num(f.after_last),
-                num(f.after_complete),
-                num(scope),
-                text(&ba.key),
-            ];
-            row.extend(side_cells(&ba.before));
-            row.extend(side_cells(&ba.after));
-            rows.push(row);
+            out.plain(&f.incident)
+                .num(f.completed)
+                .num(f.before_first)
+                .num(f.before_last)
+                .num(f.after_first)
+                .num(f.after_last)
+                .num(f.after_complete)
+                .plain(scope)
+                .text(&ba.key);
+            side_cells(&mut out, &ba.before);
+            side_cells(&mut out, &ba.after);
+            out.end();
         }
     }
-    rows.finish()
+    out.finish()
 }
 
 #[cfg(test)]
@@ -414,15 +402,16 @@ mod tests {
 
     #[test]
     fn csv_is_rfc4180_and_guards_formulas() {
-        let rows = vec![
-            header(&["a", "b"]),
-            vec![text("=HYPERLINK(\"x\")"), text("plain, with comma")],
-            vec![text("-5 users"), num(-1.5)],
-            vec![text("line\nbreak"), text("@owner")],
-        ];
+        let mut out = CsvOut::new(["a", "b"]);
+        out.text("=HYPERLINK(\"x\")")
+            .text("plain, with comma")
+            .end();
+        out.text("-5 users").num(-1.5).end();
+        out.text("line\nbreak").text("@owner").end();
+        out.opt(None::<f64>).plain("-1").end();
         assert_eq!(
-            csv_text(rows),
-            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n\"line\nbreak\",'@owner\r\n"
+            out.finish(),
+            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n\"line\nbreak\",'@owner\r\n,-1\r\n"
         );
     }
 }
