@@ -8,7 +8,7 @@
 //! tab or a carriage return gets a leading `'`, so a spreadsheet never runs it as a
 //! formula (OWASP's "CSV injection"); numbers and dates are never altered.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -115,21 +115,22 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
 /// Builds the rows of one CSV file, header first.
 type Table = fn(&Reliability) -> String;
 
-/// A CSV file written a cell at a time: the rows of a site with thousands of incidents
-/// are never held as cells, and a cell is formatted into one reused buffer.
+/// A CSV file written a cell at a time, straight into its text: the rows of a site with
+/// thousands of incidents are never held as cells. Written here rather than with the
+/// `csv` crate (which the importer uses to read): RFC 4180 output is a few lines, and
+/// the crate's per-byte quoting check over every number cost the 10k build about 3 %
+/// of its instructions (BENCHMARKS.md).
 struct CsvOut {
-    w: csv::Writer<Vec<u8>>,
-    buf: String,
+    text: String,
+    /// No cell written yet in the current row.
+    row_start: bool,
 }
 
 impl CsvOut {
     fn new<'h>(header: impl IntoIterator<Item = &'h str>) -> CsvOut {
         let mut out = CsvOut {
-            w: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .quote_style(csv::QuoteStyle::Necessary)
-                .from_writer(Vec::new()),
-            buf: String::new(),
+            text: String::new(),
+            row_start: true,
         };
         for name in header {
             out.plain(name);
@@ -138,38 +139,45 @@ impl CsvOut {
         out
     }
 
-    /// A number, a date or a word: written as it formats.
-    fn num(&mut self, v: impl std::fmt::Display) -> &mut Self {
-        use std::fmt::Write;
-        self.buf.clear();
-        let _ = write!(self.buf, "{v}");
-        // Writing to memory cannot fail.
-        let _ = self.w.write_field(&self.buf);
+    fn separate(&mut self) {
+        if !std::mem::replace(&mut self.row_start, false) {
+            self.text.push(',');
+        }
+    }
+
+    /// A number, a date or a yes/no: never needs quotes.
+    fn num(&mut self, v: impl Cell) -> &mut Self {
+        self.separate();
+        v.write(&mut self.text);
         self
     }
 
     /// An empty cell for "no figure".
-    fn opt(&mut self, v: Option<impl std::fmt::Display>) -> &mut Self {
+    fn opt(&mut self, v: Option<impl Cell>) -> &mut Self {
         match v {
             Some(v) => self.num(v),
             None => self.plain(""),
         }
     }
 
-    /// Text the build chose (ids, words): written as is.
+    /// Text the build chose (ids, words): quoted when it holds a comma, a quote or a
+    /// line break, quotes doubled (RFC 4180).
     fn plain(&mut self, s: &str) -> &mut Self {
-        let _ = self.w.write_field(s);
+        self.separate();
+        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+            self.text.push('"');
+            self.text.push_str(&s.replace('"', "\"\""));
+            self.text.push('"');
+        } else {
+            self.text.push_str(s);
+        }
         self
     }
 
     /// Text from content: a leading `'` when a spreadsheet would read it as a formula.
     fn text(&mut self, s: &str) -> &mut Self {
         if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            self.buf.clear();
-            self.buf.push('\'');
-            self.buf.push_str(s);
-            let _ = self.w.write_field(&self.buf);
-            self
+            self.plain(&format!("'{s}"))
         } else {
             self.plain(s)
         }
@@ -177,12 +185,82 @@ impl CsvOut {
 
     /// Ends the row.
     fn end(&mut self) {
-        let _ = self.w.write_record(None::<&[u8]>);
+        self.text.push_str("\r\n");
+        self.row_start = true;
     }
 
-    fn finish(self) -> String {
-        let bytes = self.w.into_inner().unwrap_or_default();
-        String::from_utf8(bytes).unwrap_or_default()
+    fn finish(mut self) -> String {
+        // Held until the write stage: without the growth slack.
+        self.text.shrink_to_fit();
+        self.text
+    }
+}
+
+/// A value of a CSV cell. Fixes lists on a site with thousands of incidents have
+/// hundreds of thousands of numbers and dates, so each is written without `fmt`'s
+/// machinery where a faster route prints the same text.
+trait Cell {
+    fn write(&self, out: &mut String);
+}
+
+impl Cell for usize {
+    fn write(&self, out: &mut String) {
+        out.push_str(itoa::Buffer::new().format(*self));
+    }
+}
+
+impl Cell for u64 {
+    fn write(&self, out: &mut String) {
+        out.push_str(itoa::Buffer::new().format(*self));
+    }
+}
+
+impl Cell for bool {
+    fn write(&self, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+/// As `Display` prints it (shortest text that reads back as the same number, no
+/// exponent): ryu gives the same digits, with `.0` on whole numbers and an exponent
+/// for very large or small ones, where `Display` is used instead.
+impl Cell for f64 {
+    fn write(&self, out: &mut String) {
+        let mut b = ryu::Buffer::new();
+        let text = b.format(*self);
+        if !self.is_finite() || text.contains('e') {
+            use std::fmt::Write;
+            let _ = write!(out, "{self}");
+        } else {
+            out.push_str(text.strip_suffix(".0").unwrap_or(text));
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, as `Display` prints dates of years 0 to 9999.
+impl Cell for NaiveDate {
+    fn write(&self, out: &mut String) {
+        let (y, m, d) = (self.year(), self.month(), self.day());
+        if !(0..=9999).contains(&y) {
+            use std::fmt::Write;
+            let _ = write!(out, "{self}");
+            return;
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = y as u32;
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ];
+        out.push_str(std::str::from_utf8(&text).unwrap_or_default());
     }
 }
 
@@ -401,17 +479,48 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cells_print_as_display_does() {
+        let mut out = String::new();
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            351.11111111111114,
+            99.99999999999,
+            1e15,
+            1e16,
+            1e-5,
+            4e-7,
+        ] {
+            out.clear();
+            v.write(&mut out);
+            assert_eq!(out, v.to_string(), "{v:?}");
+        }
+        for d in [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            NaiveDate::from_ymd_opt(7, 1, 9).unwrap(),
+        ] {
+            out.clear();
+            d.write(&mut out);
+            assert_eq!(out, d.to_string());
+        }
+    }
+
+    #[test]
     fn csv_is_rfc4180_and_guards_formulas() {
         let mut out = CsvOut::new(["a", "b"]);
         out.text("=HYPERLINK(\"x\")")
             .text("plain, with comma")
             .end();
         out.text("-5 users").num(-1.5).end();
+        out.num(180.0).num(1e-7).num(2.5e20).num(0.1 + 0.2).end();
         out.text("line\nbreak").text("@owner").end();
         out.opt(None::<f64>).plain("-1").end();
         assert_eq!(
             out.finish(),
-            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n\"line\nbreak\",'@owner\r\n,-1\r\n"
+            "a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",\"plain, with comma\"\r\n'-5 users,-1.5\r\n180,0.0000001,250000000000000000000,0.30000000000000004\r\n\"line\nbreak\",'@owner\r\n,-1\r\n"
         );
     }
 }
