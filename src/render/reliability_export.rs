@@ -22,18 +22,16 @@ use crate::render::json::json_compact_text;
 /// The directory of the page and its exports.
 pub const DIR: &str = "reliability";
 
-/// The CSV files, in the order the page lists them, with what each holds.
+/// The CSV files, in the order the page lists them, with the catalog key of what each
+/// holds (docs/i18n.md).
 pub const CSV_FILES: &[(&str, &str)] = &[
-    ("periods.csv", "Figures per period"),
-    (
-        "availability.csv",
-        "Availability and SLO breaches per period and component",
-    ),
-    ("components.csv", "Figures per component"),
-    ("causes.csv", "Figures per cause"),
-    ("actions.csv", "Corrective actions"),
-    ("checkins.csv", "30/60/90-day check-ins"),
-    ("fixes.csv", "Did the fix work? 90 days before and after"),
+    ("periods.csv", "reliability_file_periods"),
+    ("availability.csv", "reliability_file_availability"),
+    ("components.csv", "reliability_file_components"),
+    ("causes.csv", "reliability_file_causes"),
+    ("actions.csv", "reliability_file_actions"),
+    ("checkins.csv", "reliability_file_checkins"),
+    ("fixes.csv", "reliability_file_fixes"),
 ];
 
 /// `reliability.json`: the figures. The per-row lists (actions, check-ins, fixes) are

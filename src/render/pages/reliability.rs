@@ -1,21 +1,21 @@
 //! The reliability review page, `reliability/index.html`: one section per figure, each a
 //! bar chart drawn as inline SVG (no JavaScript) with a text alternative, and the table
 //! of the same numbers. Everything comes from [`Reliability`], derived once per build;
-//! this module only words the numbers and lays out the bars.
+//! this module only words the numbers (in the site's language, `reliability_*` keys of
+//! the catalog, docs/i18n.md) and lays out the bars.
 
-use chrono::TimeDelta;
+use chrono::{Datelike, TimeDelta};
 
 use crate::diag::Diagnostic;
 use crate::files::OutputFile;
+use crate::i18n::{Arg, Texts};
 use crate::model::reliability::{
     BeforeAfter, FixReview, Granularity, IncidentFigures, Period, Reliability, WindowFigures,
 };
-use crate::model::status::human_duration;
 use crate::render::context::{
     BarCtx, CellCtx, ChartCtx, DownloadCtx, LabelCtx, ReliabilityPage, RowCtx, SectionCtx,
     SeriesCtx, TableCtx,
 };
-use crate::render::figures::format_percent;
 use crate::render::page_kit::PageKit;
 use crate::render::reliability_export::{CSV_FILES, DIR};
 use crate::render::theme::Theme;
@@ -33,29 +33,101 @@ const LEFT: f64 = 8.0;
 /// At most this many x-axis labels, so they never overlap.
 const MAX_LABELS: usize = 12;
 
+/// The words of one page: the site's texts and the granularity, which picks between a
+/// text's quarter and month versions (separate keys, so no language has to glue a
+/// translated "quarter" into a sentence whose grammar depends on it).
+#[derive(Clone, Copy)]
+struct Words {
+    t: &'static Texts,
+    quarterly: bool,
+}
+
+impl Words {
+    fn get(&self, key: &'static str) -> &'static str {
+        self.t.get(key)
+    }
+
+    fn per(&self, quarter: &'static str, month: &'static str) -> String {
+        self.t
+            .get(if self.quarterly { quarter } else { month })
+            .to_string()
+    }
+
+    fn count(&self, n: usize) -> String {
+        self.t.formats.integer(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// A mean or median in seconds, as a duration; "–" for none.
+    fn seconds(&self, s: Option<f64>) -> String {
+        s.map_or_else(
+            || "–".to_string(),
+            |s| {
+                self.t
+                    .duration(TimeDelta::milliseconds((s * 1000.0).round() as i64))
+            },
+        )
+    }
+
+    /// A share (0–1) as a percentage with one decimal, truncated; "–" for none.
+    fn rate(&self, r: Option<f64>) -> String {
+        r.map_or_else(
+            || "–".to_string(),
+            |r| self.decimal_percent(&format!("{:.1}", (r * 1000.0 + 1e-6).floor() / 10.0)),
+        )
+    }
+
+    fn uptime(&self, u: Option<f64>) -> String {
+        u.map_or_else(|| self.get("no_data").to_string(), |u| self.t.percent(u))
+    }
+
+    /// A decimal written as Rust writes it, in the locale's digits, with the percent
+    /// sign where the language puts it.
+    fn decimal_percent(&self, value: &str) -> String {
+        let value = self.t.formats.decimal_str(value);
+        self.t.fmt("percent", &[("value", Arg::Str(value.into()))])
+    }
+
+    /// A period's label: `2026-Q1`, `2026-03` in English.
+    fn period(&self, p: &Period) -> String {
+        let year = p.first_day.year().to_string();
+        if self.quarterly {
+            self.t.fmt(
+                "reliability_quarter_label",
+                &[
+                    ("year", Arg::Str(year.into())),
+                    (
+                        "quarter",
+                        Arg::Str((p.first_day.month0() / 3 + 1).to_string().into()),
+                    ),
+                ],
+            )
+        } else {
+            self.t.fmt(
+                "reliability_month_label",
+                &[
+                    ("year", Arg::Str(year.into())),
+                    (
+                        "month",
+                        Arg::Str(format!("{:02}", p.first_day.month()).into()),
+                    ),
+                ],
+            )
+        }
+    }
+
+    fn series(&self, key: &'static str, text: &'static str) -> SeriesCtx {
+        SeriesCtx {
+            key,
+            label: self.get(text),
+        }
+    }
+}
+
 fn cell(text: impl Into<String>) -> CellCtx {
     CellCtx {
         text: text.into(),
         breach: false,
     }
-}
-
-fn seconds(s: Option<f64>) -> String {
-    s.map_or_else(
-        || "–".to_string(),
-        |s| human_duration(TimeDelta::milliseconds((s * 1000.0).round() as i64)),
-    )
-}
-
-fn rate(r: Option<f64>) -> String {
-    r.map_or_else(
-        || "–".to_string(),
-        |r| format!("{:.1}%", (r * 1000.0 + 1e-6).floor() / 10.0),
-    )
-}
-
-fn uptime(u: Option<f64>) -> String {
-    u.map_or_else(|| "No data".to_string(), format_percent)
 }
 
 fn px(v: f64) -> String {
@@ -71,6 +143,7 @@ struct Group {
 /// Bars side by side (`stacked` false) or on top of each other, scaled to the largest
 /// value (or stack), with the text alternative written from the same numbers.
 fn chart(
+    w: Words,
     title: String,
     unit: &dyn Fn(f64) -> String,
     series: &[SeriesCtx],
@@ -116,7 +189,14 @@ fn chart(
                     y: px(y),
                     w: px(BAR_WIDTH - 1.0),
                     h: px(h),
-                    title: format!("{}: {} {}", g.label, unit(*v), s.label),
+                    title: w.t.fmt(
+                        "reliability_bar_title",
+                        &[
+                            ("period", Arg::Str(g.label.as_str().into())),
+                            ("value", Arg::Str(unit(*v).into())),
+                            ("series", Arg::Str(s.label.into())),
+                        ],
+                    ),
                 });
             }
         }
@@ -141,25 +221,45 @@ fn chart(
                     _ => Some((*v, l)),
                 });
             match best {
-                Some((v, l)) if v > 0.0 => format!("{}: highest {} in {l}", s.label, unit(v)),
-                _ => format!("{}: none", s.label),
+                Some((v, l)) if v > 0.0 => w.t.fmt(
+                    "reliability_chart_peak",
+                    &[
+                        ("series", Arg::Str(s.label.into())),
+                        ("value", Arg::Str(unit(v).into())),
+                        ("period", Arg::Str(l.as_str().into())),
+                    ],
+                ),
+                _ => w.t.fmt1("reliability_chart_peak_none", "series", s.label),
             }
         })
         .collect();
-    let desc = format!(
-        "{} {} over {} group(s). {}. The table below gives every value.",
+    let desc = w.t.fmt(
         if stacked {
-            "Stacked bars"
+            "reliability_chart_stacked"
         } else {
-            "Bars side by side"
+            "reliability_chart_side_by_side"
         },
-        series
-            .iter()
-            .map(|s| s.label)
-            .collect::<Vec<_>>()
-            .join(", "),
-        groups.len(),
-        peaks.join("; ")
+        &[
+            (
+                "series",
+                Arg::Str(
+                    series
+                        .iter()
+                        .map(|s| s.label)
+                        .collect::<Vec<_>>()
+                        .join(w.get("reliability_list_sep"))
+                        .into(),
+                ),
+            ),
+            (
+                "n",
+                Arg::Int(i64::try_from(groups.len()).unwrap_or(i64::MAX)),
+            ),
+            (
+                "peaks",
+                Arg::Str(peaks.join(w.get("reliability_peak_sep")).into()),
+            ),
+        ],
     );
     ChartCtx {
         title,
@@ -174,26 +274,11 @@ fn chart(
     }
 }
 
-fn count(v: f64) -> String {
-    format!("{v}")
-}
-
-fn minutes_unit(v: f64) -> String {
-    human_duration(TimeDelta::milliseconds((v * 60_000.0).round() as i64))
-}
-
-fn percent_unit(v: f64) -> String {
-    format!("{v:.1}%")
-}
-
-fn period_groups(
-    r: &Reliability,
-    f: impl Fn(&crate::model::reliability::Period) -> Vec<f64>,
-) -> Vec<Group> {
+fn period_groups(w: Words, r: &Reliability, f: impl Fn(&Period) -> Vec<f64>) -> Vec<Group> {
     r.periods
         .iter()
         .map(|p| Group {
-            label: p.label.clone(),
+            label: w.period(p),
             values: f(p),
         })
         .collect()
@@ -209,38 +294,33 @@ fn row(head: &str, cells: Vec<CellCtx>) -> RowCtx {
 
 /// The table of a per-period section: one row per period.
 fn period_table(
+    w: Words,
     r: &Reliability,
     caption: String,
     head: &[&str],
     cells: impl Fn(&Period) -> Vec<CellCtx>,
 ) -> TableCtx {
+    let mut columns = vec![w.get("reliability_period").to_string()];
+    columns.extend(head.iter().map(|h| h.to_string()));
     TableCtx {
         caption,
-        head: head.iter().map(|h| h.to_string()).collect(),
-        rows: r.periods.iter().map(|p| row(&p.label, cells(p))).collect(),
+        head: columns,
+        rows: r
+            .periods
+            .iter()
+            .map(|p| row(&w.period(p), cells(p)))
+            .collect(),
     }
 }
 
-fn impact_section(r: &Reliability, per: &str) -> SectionCtx {
+fn impact_section(w: Words, r: &Reliability) -> SectionCtx {
     let series = [
-        SeriesCtx {
-            key: "none",
-            label: "no impact",
-        },
-        SeriesCtx {
-            key: "minor",
-            label: "minor",
-        },
-        SeriesCtx {
-            key: "major",
-            label: "major",
-        },
-        SeriesCtx {
-            key: "critical",
-            label: "critical",
-        },
+        w.series("none", "reliability_series_no_impact"),
+        w.series("minor", "reliability_series_minor"),
+        w.series("major", "reliability_series_major"),
+        w.series("critical", "reliability_series_critical"),
     ];
-    let groups = period_groups(r, |p| {
+    let groups = period_groups(w, r, |p| {
         let b = &p.figures.by_impact;
         vec![
             b.none as f64,
@@ -249,29 +329,44 @@ fn impact_section(r: &Reliability, per: &str) -> SectionCtx {
             b.critical as f64,
         ]
     });
+    let title = w.per(
+        "reliability_impact_chart_quarter",
+        "reliability_impact_chart_month",
+    );
     SectionCtx {
         id: "impact".into(),
-        title: "Incidents by impact".into(),
-        note: format!("Incidents per {per}, by the {per} they started in."),
+        title: w.get("reliability_impact_title").into(),
+        note: w.per(
+            "reliability_impact_note_quarter",
+            "reliability_impact_note_month",
+        ),
         chart: Some(chart(
-            format!("Incidents by impact per {per}"),
-            &count,
+            w,
+            title.clone(),
+            &|v| w.count(v as usize),
             &series,
             &groups,
             true,
         )),
         table: period_table(
+            w,
             r,
-            format!("Incidents by impact per {per}"),
-            &["Period", "No impact", "Minor", "Major", "Critical", "Total"],
+            title,
+            &[
+                w.get("impact_none"),
+                w.get("impact_minor"),
+                w.get("impact_major"),
+                w.get("impact_critical"),
+                w.get("reliability_total"),
+            ],
             |p| {
                 let b = &p.figures.by_impact;
                 vec![
-                    cell(b.none.to_string()),
-                    cell(b.minor.to_string()),
-                    cell(b.major.to_string()),
-                    cell(b.critical.to_string()),
-                    cell(p.figures.incidents.to_string()),
+                    cell(w.count(b.none)),
+                    cell(w.count(b.minor)),
+                    cell(w.count(b.major)),
+                    cell(w.count(b.critical)),
+                    cell(w.count(p.figures.incidents)),
                 ]
             },
         ),
@@ -279,7 +374,7 @@ fn impact_section(r: &Reliability, per: &str) -> SectionCtx {
 }
 
 /// MTTD or MTTR: mean and median per period, in minutes on the chart.
-fn duration_section(r: &Reliability, per: &str, detect: bool) -> SectionCtx {
+fn duration_section(w: Words, r: &Reliability, detect: bool) -> SectionCtx {
     let pick = |f: &IncidentFigures| {
         if detect {
             (f.mttd_mean_seconds, f.mttd_median_seconds)
@@ -287,194 +382,222 @@ fn duration_section(r: &Reliability, per: &str, detect: bool) -> SectionCtx {
             (f.mttr_mean_seconds, f.mttr_median_seconds)
         }
     };
-    let (id, name, what) = if detect {
-        ("mttd", "Time to detect", "from start to detection")
+    let (id, title, note, chart_title, caption) = if detect {
+        (
+            "mttd",
+            w.get("reliability_mttd_title"),
+            w.per(
+                "reliability_mttd_note_quarter",
+                "reliability_mttd_note_month",
+            ),
+            w.per(
+                "reliability_mttd_chart_quarter",
+                "reliability_mttd_chart_month",
+            ),
+            w.per(
+                "reliability_mttd_table_quarter",
+                "reliability_mttd_table_month",
+            ),
+        )
     } else {
-        ("mttr", "Time to resolve", "from detection to resolution")
+        (
+            "mttr",
+            w.get("reliability_mttr_title"),
+            w.per(
+                "reliability_mttr_note_quarter",
+                "reliability_mttr_note_month",
+            ),
+            w.per(
+                "reliability_mttr_chart_quarter",
+                "reliability_mttr_chart_month",
+            ),
+            w.per(
+                "reliability_mttr_table_quarter",
+                "reliability_mttr_table_month",
+            ),
+        )
     };
     let series = [
-        SeriesCtx {
-            key: "mean",
-            label: "mean",
-        },
-        SeriesCtx {
-            key: "median",
-            label: "median",
-        },
+        w.series("mean", "reliability_series_mean"),
+        w.series("median", "reliability_series_median"),
     ];
-    let groups = period_groups(r, |p| {
+    let groups = period_groups(w, r, |p| {
         let (mean, median) = pick(&p.figures);
         vec![mean.unwrap_or(0.0) / 60.0, median.unwrap_or(0.0) / 60.0]
     });
+    let minutes = |v: f64| {
+        w.t.duration(TimeDelta::milliseconds((v * 60_000.0).round() as i64))
+    };
     SectionCtx {
         id: id.into(),
-        title: format!("{name} (MTT{})", if detect { "D" } else { "R" }),
-        note: format!("Mean and median {what}, over the incidents of each {per} resolved by now."),
-        chart: Some(chart(
-            format!("{name} per {per}, mean and median"),
-            &minutes_unit,
-            &series,
-            &groups,
-            false,
-        )),
+        title: title.into(),
+        note,
+        chart: Some(chart(w, chart_title, &minutes, &series, &groups, false)),
         table: period_table(
+            w,
             r,
-            format!("{name} per {per}"),
-            &["Period", "Resolved incidents", "Mean", "Median"],
+            caption,
+            &[
+                w.get("reliability_resolved_incidents"),
+                w.get("reliability_mean"),
+                w.get("reliability_median"),
+            ],
             |p| {
                 let (mean, median) = pick(&p.figures);
                 vec![
-                    cell(p.figures.resolved.to_string()),
-                    cell(seconds(mean)),
-                    cell(seconds(median)),
+                    cell(w.count(p.figures.resolved)),
+                    cell(w.seconds(mean)),
+                    cell(w.seconds(median)),
                 ]
             },
         ),
     }
 }
 
-fn slo_section(r: &Reliability, per: &str, names: &[(String, String)]) -> SectionCtx {
-    let series = [SeriesCtx {
-        key: "breach",
-        label: "components below SLO",
-    }];
-    let groups = period_groups(r, |p| vec![p.slo_breaches as f64]);
-    let mut head = vec!["Period".to_string()];
-    head.extend(names.iter().map(|(_, n)| n.clone()));
-    head.push("Below SLO".into());
+fn slo_section(w: Words, r: &Reliability, names: &[&str]) -> SectionCtx {
+    let series = [w.series("breach", "reliability_series_below_slo")];
+    let groups = period_groups(w, r, |p| vec![p.slo_breaches as f64]);
+    let mut head = names.to_vec();
+    head.push(w.get("below_slo"));
     SectionCtx {
         id: "slo".into(),
-        title: "SLO breaches".into(),
-        note: format!(
-            "Each component's availability in each {per}, against its SLO; highlighted where it fell below."
-        ),
+        title: w.get("reliability_slo_title").into(),
+        note: w.per("reliability_slo_note_quarter", "reliability_slo_note_month"),
         chart: Some(chart(
-            format!("Components below their SLO per {per}"),
-            &count,
+            w,
+            w.per(
+                "reliability_slo_chart_quarter",
+                "reliability_slo_chart_month",
+            ),
+            &|v| w.count(v as usize),
             &series,
             &groups,
             false,
         )),
-        table: TableCtx {
-            head,
-            ..period_table(
-                r,
-                format!("Availability per component and {per}"),
-                &[],
-                |p| {
-                    let mut cells: Vec<CellCtx> = p
-                        .components
-                        .iter()
-                        .map(|a| CellCtx {
-                            text: uptime(a.uptime),
-                            breach: a.breach,
-                        })
-                        .collect();
-                    cells.push(cell(p.slo_breaches.to_string()));
-                    cells
-                },
-            )
-        },
+        table: period_table(
+            w,
+            r,
+            w.per(
+                "reliability_slo_table_quarter",
+                "reliability_slo_table_month",
+            ),
+            &head,
+            |p| {
+                let mut cells: Vec<CellCtx> = p
+                    .components
+                    .iter()
+                    .map(|a| CellCtx {
+                        text: w.uptime(a.uptime),
+                        breach: a.breach,
+                    })
+                    .collect();
+                cells.push(cell(w.count(p.slo_breaches)));
+                cells
+            },
+        ),
     }
 }
 
-fn recurrence_section(r: &Reliability, per: &str) -> SectionCtx {
-    let series = [SeriesCtx {
-        key: "rate",
-        label: "recurrence rate",
-    }];
-    let groups = period_groups(r, |p| {
+fn recurrence_section(w: Words, r: &Reliability) -> SectionCtx {
+    let series = [w.series("rate", "reliability_series_recurrence")];
+    let groups = period_groups(w, r, |p| {
         vec![p.figures.recurrence_rate.unwrap_or(0.0) * 100.0]
     });
     SectionCtx {
         id: "recurrence".into(),
-        title: "Recurrence".into(),
-        note: "Incidents whose cause had already occurred in the 90 days before them, \
-               out of all incidents."
-            .into(),
+        title: w.get("reliability_recurrence").into(),
+        note: w.get("reliability_recurrence_note").into(),
         chart: Some(chart(
-            format!("Recurrence rate per {per}"),
-            &percent_unit,
+            w,
+            w.per(
+                "reliability_recurrence_chart_quarter",
+                "reliability_recurrence_chart_month",
+            ),
+            &|v| w.decimal_percent(&format!("{v:.1}")),
             &series,
             &groups,
             false,
         )),
         table: period_table(
+            w,
             r,
-            format!("Recurrence per {per}"),
-            &["Period", "Incidents", "Repeated", "Rate"],
+            w.per(
+                "reliability_recurrence_table_quarter",
+                "reliability_recurrence_table_month",
+            ),
+            &[
+                w.get("incidents"),
+                w.get("reliability_repeated"),
+                w.get("reliability_rate"),
+            ],
             |p| {
                 let f = &p.figures;
                 vec![
-                    cell(f.incidents.to_string()),
-                    cell(f.repeated.to_string()),
-                    cell(rate(f.recurrence_rate)),
+                    cell(w.count(f.incidents)),
+                    cell(w.count(f.repeated)),
+                    cell(w.rate(f.recurrence_rate)),
                 ]
             },
         ),
     }
 }
 
-fn actions_section(r: &Reliability, per: &str) -> SectionCtx {
+fn actions_section(w: Words, r: &Reliability) -> SectionCtx {
     let series = [
-        SeriesCtx {
-            key: "opened",
-            label: "opened",
-        },
-        SeriesCtx {
-            key: "closed",
-            label: "closed",
-        },
-        SeriesCtx {
-            key: "overdue",
-            label: "overdue now",
-        },
+        w.series("opened", "reliability_series_opened"),
+        w.series("closed", "reliability_series_closed"),
+        w.series("overdue", "reliability_series_overdue"),
     ];
-    let groups = period_groups(r, |p| {
+    let groups = period_groups(w, r, |p| {
         let a = &p.actions;
         vec![a.opened as f64, a.closed as f64, a.overdue as f64]
     });
+    let title = w.per(
+        "reliability_actions_chart_quarter",
+        "reliability_actions_chart_month",
+    );
     SectionCtx {
         id: "actions".into(),
-        title: "Corrective actions".into(),
-        note: format!(
-            "Opened with their incident; closed on their completion date; overdue now, by the {per} they were opened in."
+        title: w.get("corrective_actions").into(),
+        note: w.per(
+            "reliability_actions_note_quarter",
+            "reliability_actions_note_month",
         ),
         chart: Some(chart(
-            format!("Corrective actions per {per}"),
-            &count,
+            w,
+            title.clone(),
+            &|v| w.count(v as usize),
             &series,
             &groups,
             false,
         )),
         table: period_table(
+            w,
             r,
-            format!("Corrective actions per {per}"),
-            &["Period", "Opened", "Closed", "Overdue now"],
+            title,
+            &[
+                w.get("reliability_opened"),
+                w.get("reliability_closed"),
+                w.get("reliability_overdue_now"),
+            ],
             |p| {
                 let a = &p.actions;
                 vec![
-                    cell(a.opened.to_string()),
-                    cell(a.closed.to_string()),
-                    cell(a.overdue.to_string()),
+                    cell(w.count(a.opened)),
+                    cell(w.count(a.closed)),
+                    cell(w.count(a.overdue)),
                 ]
             },
         ),
     }
 }
 
-fn checkins_section(r: &Reliability, per: &str) -> SectionCtx {
+fn checkins_section(w: Words, r: &Reliability) -> SectionCtx {
     let series = [
-        SeriesCtx {
-            key: "met",
-            label: "met",
-        },
-        SeriesCtx {
-            key: "missed",
-            label: "missed",
-        },
+        w.series("met", "reliability_series_met"),
+        w.series("missed", "reliability_series_missed"),
     ];
-    let groups = period_groups(r, |p| {
+    let groups = period_groups(w, r, |p| {
         let a = &p.actions;
         vec![
             (a.checkins_due - a.checkins_missed) as f64,
@@ -483,44 +606,54 @@ fn checkins_section(r: &Reliability, per: &str) -> SectionCtx {
     });
     SectionCtx {
         id: "checkins".into(),
-        title: "30/60/90-day check-ins".into(),
-        note: "Follow-ups 30, 60 and 90 days after an incident with corrective actions \
-               was resolved; missed when an action was still open on that day."
-            .into(),
+        title: w.get("reliability_checkins_title").into(),
+        note: w.get("reliability_checkins_note").into(),
         chart: Some(chart(
-            format!("Check-ins due per {per}, met and missed"),
-            &count,
+            w,
+            w.per(
+                "reliability_checkins_chart_quarter",
+                "reliability_checkins_chart_month",
+            ),
+            &|v| w.count(v as usize),
             &series,
             &groups,
             true,
         )),
         table: period_table(
+            w,
             r,
-            format!("Check-ins per {per}"),
-            &["Period", "Due", "Met", "Missed"],
+            w.per(
+                "reliability_checkins_table_quarter",
+                "reliability_checkins_table_month",
+            ),
+            &[
+                w.get("reliability_checkins_due"),
+                w.get("reliability_checkins_met"),
+                w.get("reliability_checkins_missed"),
+            ],
             |p| {
                 let a = &p.actions;
                 vec![
-                    cell(a.checkins_due.to_string()),
-                    cell((a.checkins_due - a.checkins_missed).to_string()),
-                    cell(a.checkins_missed.to_string()),
+                    cell(w.count(a.checkins_due)),
+                    cell(w.count(a.checkins_due - a.checkins_missed)),
+                    cell(w.count(a.checkins_missed)),
                 ]
             },
         ),
     }
 }
 
-fn side(w: &WindowFigures) -> Vec<CellCtx> {
-    let f = &w.figures;
+fn side(w: Words, f: &WindowFigures) -> Vec<CellCtx> {
+    let fig = &f.figures;
     let mut cells = vec![
-        cell(f.incidents.to_string()),
-        cell(seconds(f.mttd_mean_seconds)),
-        cell(seconds(f.mttr_mean_seconds)),
-        cell(rate(f.recurrence_rate)),
+        cell(w.count(fig.incidents)),
+        cell(w.seconds(fig.mttd_mean_seconds)),
+        cell(w.seconds(fig.mttr_mean_seconds)),
+        cell(w.rate(fig.recurrence_rate)),
     ];
-    cells.push(match &w.availability {
+    cells.push(match &f.availability {
         Some(a) => CellCtx {
-            text: uptime(a.uptime),
+            text: w.uptime(a.uptime),
             breach: a.breach,
         },
         None => cell("–"),
@@ -528,7 +661,7 @@ fn side(w: &WindowFigures) -> Vec<CellCtx> {
     cells
 }
 
-fn fix_rows(kit: &PageKit, f: &FixReview) -> Vec<RowCtx> {
+fn fix_rows(kit: &PageKit, w: Words, f: &FixReview) -> Vec<RowCtx> {
     let scoped = f
         .components
         .iter()
@@ -544,11 +677,11 @@ fn fix_rows(kit: &PageKit, f: &FixReview) -> Vec<RowCtx> {
                     .find(|c| c.id == ba.key)
                     .map_or_else(|| ba.key.clone(), |c| c.name.clone())
             } else {
-                format!("cause “{}”", ba.key)
+                w.t.fmt1("reliability_cause_scope", "cause", &ba.key)
             };
             let mut cells = vec![cell(kit.clock.date(f.completed).display), cell(name)];
-            cells.extend(side(&ba.before));
-            cells.extend(side(&ba.after));
+            cells.extend(side(w, &ba.before));
+            cells.extend(side(w, &ba.after));
             RowCtx {
                 head: f.incident_title.clone(),
                 url: kit.urls.incident(&f.incident),
@@ -558,21 +691,16 @@ fn fix_rows(kit: &PageKit, f: &FixReview) -> Vec<RowCtx> {
         .collect()
 }
 
-fn fixes_section(kit: &PageKit, r: &Reliability) -> SectionCtx {
+fn fixes_section(kit: &PageKit, w: Words, r: &Reliability) -> SectionCtx {
     // Latest completion first.
     let mut shown: Vec<&FixReview> = r.fixes.iter().collect();
     shown.sort_by(|a, b| (b.completed, &a.incident).cmp(&(a.completed, &b.incident)));
     shown.truncate(FIXES_SHOWN);
     let series = [
-        SeriesCtx {
-            key: "before",
-            label: "incidents before",
-        },
-        SeriesCtx {
-            key: "after",
-            label: "incidents after",
-        },
+        w.series("before", "reliability_series_before"),
+        w.series("after", "reliability_series_after"),
     ];
+    // The axis labels keep the ISO date: short, and the same in every language.
     let groups: Vec<Group> = shown
         .iter()
         .rev()
@@ -586,81 +714,99 @@ fn fixes_section(kit: &PageKit, r: &Reliability) -> SectionCtx {
             })
         })
         .collect();
-    let mut head: Vec<String> = ["Incident", "Last action done", "For"]
-        .map(String::from)
-        .to_vec();
-    for w in ["before", "after"] {
-        for c in ["Incidents", "MTTD", "MTTR", "Recurrence", "Availability"] {
-            head.push(format!("{c} {w}"));
+    let mut head: Vec<String> = [
+        "incident",
+        "reliability_last_action_done",
+        "reliability_for",
+    ]
+    .map(|k| w.get(k).to_string())
+    .to_vec();
+    for side in ["reliability_before", "reliability_after"] {
+        for c in [
+            "incidents",
+            "reliability_mttd",
+            "reliability_mttr",
+            "reliability_recurrence",
+            "availability",
+        ] {
+            head.push(w.t.fmt1(side, "column", w.get(c)));
         }
     }
     SectionCtx {
         id: "fixes".into(),
-        title: "Did the fix work?".into(),
-        note: "For each incident whose corrective actions are done, the 90 days before and \
-               after the day its last action was completed: for each component it affected, \
-               and for its cause. An after window that has not ended yet runs to now."
-            .into(),
+        title: w.get("reliability_fixes_title").into(),
+        note: w.get("reliability_fixes_note").into(),
         chart: (!groups.is_empty()).then(|| {
             chart(
-                "Incidents in the 90 days before and after each fix".into(),
-                &count,
+                w,
+                w.get("reliability_fixes_chart").into(),
+                &|v| w.count(v as usize),
                 &series,
                 &groups,
                 false,
             )
         }),
         table: TableCtx {
-            caption: "Before and after each fix".into(),
+            caption: w.get("reliability_fixes_table").into(),
             head,
-            rows: shown.iter().flat_map(|f| fix_rows(kit, f)).collect(),
+            rows: shown.iter().flat_map(|f| fix_rows(kit, w, f)).collect(),
         },
     }
 }
 
-fn summary_cells(f: &IncidentFigures) -> Vec<CellCtx> {
+fn summary_cells(w: Words, f: &IncidentFigures) -> Vec<CellCtx> {
     vec![
-        cell(f.incidents.to_string()),
-        cell(seconds(f.mttd_mean_seconds)),
-        cell(seconds(f.mttd_median_seconds)),
-        cell(seconds(f.mttr_mean_seconds)),
-        cell(seconds(f.mttr_median_seconds)),
-        cell(rate(f.recurrence_rate)),
+        cell(w.count(f.incidents)),
+        cell(w.seconds(f.mttd_mean_seconds)),
+        cell(w.seconds(f.mttd_median_seconds)),
+        cell(w.seconds(f.mttr_mean_seconds)),
+        cell(w.seconds(f.mttr_median_seconds)),
+        cell(w.rate(f.recurrence_rate)),
     ]
 }
 
-fn summary_head(first: &str, extra: &[&str]) -> Vec<String> {
+fn summary_head(w: Words, first: &'static str, extra: &[&str]) -> Vec<String> {
     let mut h: Vec<String> = [
         first,
-        "Incidents",
-        "MTTD mean",
-        "MTTD median",
-        "MTTR mean",
-        "MTTR median",
-        "Recurrence",
+        "incidents",
+        "reliability_mttd_mean",
+        "reliability_mttd_median",
+        "reliability_mttr_mean",
+        "reliability_mttr_median",
+        "reliability_recurrence",
     ]
-    .map(String::from)
+    .map(|k| w.get(k).to_string())
     .to_vec();
     h.extend(extra.iter().map(|s| s.to_string()));
     h
 }
 
-fn components_section(r: &Reliability, per: &str) -> SectionCtx {
+fn components_section(w: Words, r: &Reliability) -> SectionCtx {
     SectionCtx {
         id: "by-component".into(),
-        title: "By component".into(),
-        note: "Every incident naming the component, over the whole history.".into(),
+        title: w.get("reliability_by_component").into(),
+        note: w.get("reliability_components_note").into(),
         chart: None,
         table: TableCtx {
-            caption: "Figures per component".into(),
-            head: summary_head("Component", &["All time", &format!("{per}s below SLO")]),
+            caption: w.get("reliability_components_table").into(),
+            head: summary_head(
+                w,
+                "component",
+                &[
+                    w.get("all_time"),
+                    &w.per(
+                        "reliability_quarters_below_slo",
+                        "reliability_months_below_slo",
+                    ),
+                ],
+            ),
             rows: r
                 .components
                 .iter()
                 .map(|c| {
-                    let mut cells = summary_cells(&c.figures);
-                    cells.push(cell(uptime(c.uptime_all)));
-                    cells.push(cell(c.breached_periods.to_string()));
+                    let mut cells = summary_cells(w, &c.figures);
+                    cells.push(cell(w.uptime(c.uptime_all)));
+                    cells.push(cell(w.count(c.breached_periods)));
                     row(&c.name, cells)
                 })
                 .collect(),
@@ -668,21 +814,21 @@ fn components_section(r: &Reliability, per: &str) -> SectionCtx {
     }
 }
 
-fn causes_section(r: &Reliability) -> SectionCtx {
+fn causes_section(w: Words, r: &Reliability) -> SectionCtx {
     SectionCtx {
         id: "by-cause".into(),
-        title: "By cause".into(),
-        note: "Incidents by their `cause` tag, over the whole history.".into(),
+        title: w.get("reliability_by_cause").into(),
+        note: w.get("reliability_causes_note").into(),
         chart: None,
         table: TableCtx {
-            caption: "Figures per cause".into(),
-            head: summary_head("Cause", &["Repeated"]),
+            caption: w.get("reliability_causes_table").into(),
+            head: summary_head(w, "reliability_cause", &[w.get("reliability_repeated")]),
             rows: r
                 .causes
                 .iter()
                 .map(|c| {
-                    let mut cells = summary_cells(&c.figures);
-                    cells.push(cell(c.figures.repeated.to_string()));
+                    let mut cells = summary_cells(w, &c.figures);
+                    cells.push(cell(w.count(c.figures.repeated)));
                     row(&c.cause, cells)
                 })
                 .collect(),
@@ -695,47 +841,44 @@ pub fn reliability_page(
     theme: &Theme,
     r: &Reliability,
 ) -> Result<OutputFile, Diagnostic> {
-    let per = match r.granularity {
-        Granularity::Quarter => "quarter",
-        Granularity::Month => "month",
+    let w = Words {
+        t: kit.clock.texts,
+        quarterly: matches!(r.granularity, Granularity::Quarter),
     };
-    let names: Vec<(String, String)> = kit
+    let names: Vec<&str> = kit
         .site
         .config
         .components
         .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
+        .map(|c| c.name.as_str())
         .collect();
     let page = ReliabilityPage {
-        title: kit.page_title("Reliability review"),
+        title: kit.page_title(w.get("reliability_review")),
         canonical: kit.urls.absolute(&format!("{DIR}/")),
         nav: "uptime",
         draft: false,
-        period: per,
+        period: if w.quarterly { "quarter" } else { "month" },
         uptime_url: kit.urls.path("uptime/"),
         json_url: kit.urls.path(&format!("{DIR}/reliability.json")),
-        downloads: std::iter::once(&(
-            "reliability.json",
-            "every figure below per period, component and cause",
-        ))
-        .chain(CSV_FILES)
-        .map(|(name, what)| DownloadCtx {
-            url: kit.urls.path(&format!("{DIR}/{name}")),
-            name: (*name).to_string(),
-            what: (*what).to_string(),
-        })
-        .collect(),
+        downloads: std::iter::once(&("reliability.json", "reliability_file_json"))
+            .chain(CSV_FILES)
+            .map(|(name, what)| DownloadCtx {
+                url: kit.urls.path(&format!("{DIR}/{name}")),
+                name: (*name).to_string(),
+                what: w.get(what).to_string(),
+            })
+            .collect(),
         sections: vec![
-            impact_section(r, per),
-            duration_section(r, per, true),
-            duration_section(r, per, false),
-            slo_section(r, per, &names),
-            recurrence_section(r, per),
-            actions_section(r, per),
-            checkins_section(r, per),
-            fixes_section(kit, r),
-            components_section(r, per),
-            causes_section(r),
+            impact_section(w, r),
+            duration_section(w, r, true),
+            duration_section(w, r, false),
+            slo_section(w, r, &names),
+            recurrence_section(w, r),
+            actions_section(w, r),
+            checkins_section(w, r),
+            fixes_section(kit, w, r),
+            components_section(w, r),
+            causes_section(w, r),
         ],
         fixes_total: r.fixes.len(),
         fixes_shown: r.fixes.len().min(FIXES_SHOWN),
@@ -753,8 +896,20 @@ pub fn reliability_page(
 mod tests {
     use super::*;
 
+    fn english() -> Words {
+        Words {
+            t: Texts::english(),
+            quarterly: true,
+        }
+    }
+
+    fn count(v: f64) -> String {
+        english().count(v as usize)
+    }
+
     #[test]
     fn stacked_and_side_by_side_bars_scale_to_the_top_value() {
+        let w = english();
         let series = [
             SeriesCtx {
                 key: "minor",
@@ -775,7 +930,7 @@ mod tests {
                 values: vec![0.0, 2.0],
             },
         ];
-        let c = chart("T".into(), &count, &series, &groups, true);
+        let c = chart(w, "T".into(), &count, &series, &groups, true);
         // The plot is 130 units high; the top stack (4) fills it.
         let bars: Vec<(&str, &str, &str)> = c
             .bars
@@ -796,7 +951,7 @@ mod tests {
             c.desc,
             "Stacked bars minor, major over 2 group(s). minor: highest 1 in 2026-Q1; major: highest 3 in 2026-Q1. The table below gives every value."
         );
-        let c = chart("T".into(), &count, &series, &groups, false);
+        let c = chart(w, "T".into(), &count, &series, &groups, false);
         assert_eq!(c.max_label, "3");
         assert_eq!(c.bars[1].x, "27.0");
         assert_eq!(c.labels.len(), 2);
@@ -805,17 +960,27 @@ mod tests {
             label: "2026-Q1".into(),
             values: vec![0.0, 0.0],
         }];
-        let c = chart("T".into(), &count, &series, &empty, false);
+        let c = chart(w, "T".into(), &count, &series, &empty, false);
         assert!(c.bars.is_empty());
         assert!(c.desc.contains("minor: none; major: none"), "{}", c.desc);
     }
 
     #[test]
     fn durations_and_rates_are_worded() {
-        assert_eq!(seconds(None), "–");
-        assert_eq!(seconds(Some(5400.0)), "1 h 30 min");
-        assert_eq!(rate(Some(2.0 / 3.0)), "66.6%");
-        assert_eq!(rate(Some(1.0)), "100.0%");
-        assert_eq!(uptime(None), "No data");
+        let w = english();
+        assert_eq!(w.seconds(None), "–");
+        assert_eq!(w.seconds(Some(5400.0)), "1 h 30 min");
+        assert_eq!(w.rate(Some(2.0 / 3.0)), "66.6%");
+        assert_eq!(w.rate(Some(1.0)), "100.0%");
+        assert_eq!(w.rate(Some(0.0)), "0.0%");
+        assert_eq!(w.decimal_percent(&format!("{:.1}", 12.25)), "12.2%");
+        assert_eq!(w.uptime(None), "No data");
+        let de = Words {
+            t: Texts::resolve("de", &[]),
+            quarterly: true,
+        };
+        assert_eq!(de.seconds(Some(5400.0)), "1 Std. 30 Min.");
+        assert_eq!(de.rate(Some(2.0 / 3.0)), "66,6\u{a0}%");
+        assert_eq!(de.uptime(None), "Keine Daten");
     }
 }
