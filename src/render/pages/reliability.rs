@@ -354,9 +354,9 @@ fn impact_section(w: Words, r: &Reliability) -> SectionCtx {
             title,
             &[
                 w.get("impact_none"),
-                w.get("impact_minor"),
-                w.get("impact_major"),
-                w.get("impact_critical"),
+                w.get("reliability_minor"),
+                w.get("reliability_major"),
+                w.get("reliability_critical"),
                 w.get("reliability_total"),
             ],
             |p| {
