@@ -61,7 +61,13 @@ fn readable(file: &str, text: &str) -> String {
         out.push_str(&decoded);
     }
     out.split_whitespace()
-        .filter(|w| !w.contains("://") && !w.contains(".svg") && !w.contains(".xml"))
+        // URLs and file names (the reliability exports') are not words.
+        .filter(|w| {
+            !w.contains("://")
+                && ![".svg", ".xml", ".csv", ".json"]
+                    .iter()
+                    .any(|ext| w.contains(ext))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -94,7 +100,7 @@ fn decode(s: &str) -> String {
 /// Words the English and the German catalog share (checked by hand: the same word in
 /// both languages), and names that stay as they are.
 const SAME_IN_GERMAN: &[&str] = &[
-    "Details", "Status", "Updates", "drafts", "RSS", "Atom", "SLO",
+    "Details", "Status", "Updates", "drafts", "RSS", "Atom", "SLO", "JSON", "CSV", "MTTD", "MTTR",
 ];
 
 /// The literal text of a catalog message, every plural form.
