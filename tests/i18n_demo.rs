@@ -11,20 +11,9 @@ const NOW: &str = "2026-11-26T12:00:00Z";
 
 /// The demo copied into a temp dir with `language` set.
 fn demo(language: &str) -> (tempfile::TempDir, PathBuf) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    common::copy_dir(&repo.join("content"), &root.join("content"));
-    let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
-    assert!(config.contains("\nlanguage = \"en\"\n"));
-    std::fs::write(
-        root.join("site.toml"),
-        config.replace(
-            "\nlanguage = \"en\"\n",
-            &format!("\nlanguage = \"{language}\"\n"),
-        ),
-    )
-    .unwrap();
+    common::demo_in(&root, language);
     (tmp, root)
 }
 
@@ -57,7 +46,7 @@ fn readable(file: &str, text: &str) -> String {
                 }
             }
         }
-        let decoded = decode(&strip_tags(&decode(&strip_tags(text))));
+        let decoded = decode(&common::strip_tags(&decode(&common::strip_tags(text))));
         out.push_str(&decoded);
     }
     out.split_whitespace()
@@ -70,23 +59,6 @@ fn readable(file: &str, text: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn strip_tags(s: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in s.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn decode(s: &str) -> String {

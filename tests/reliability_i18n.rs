@@ -38,19 +38,8 @@ fn build(dir: &Path, language: &str) -> PathBuf {
 
 /// The demo (repo root) with `language`, built: its history is short, so months.
 fn demo(dir: &Path, language: &str) -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = dir.join(format!("demo-{language}"));
-    common::copy_dir(&repo.join("content"), &root.join("content"));
-    let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
-    assert!(config.contains("\nlanguage = \"en\"\n"));
-    std::fs::write(
-        root.join("site.toml"),
-        config.replace(
-            "\nlanguage = \"en\"\n",
-            &format!("\nlanguage = \"{language}\"\n"),
-        ),
-    )
-    .unwrap();
+    common::demo_in(&root, language);
     let out = dir.join(format!("demo-public-{language}"));
     let o = common::build_at(&root, &out, "2026-11-26T12:00:00Z", &[]);
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -69,18 +58,7 @@ fn readable(html: &str) -> String {
             }
         }
     }
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
+    out.push_str(&common::strip_tags(html));
     out.replace("&#39;", "'")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
@@ -186,6 +164,20 @@ fn assert_no_english(page: &str, english: &BTreeSet<String>, language: &str) {
     }
 }
 
+/// The reliability page of a build, checked for English words; its readable text.
+fn review_text(out: &Path, english: &BTreeSet<String>, language: &str) -> String {
+    let page = common::read(out, "reliability/index.html");
+    assert!(page.contains(&format!("<html lang=\"{language}\"")));
+    assert_no_english(&page, english, language);
+    readable(&page)
+}
+
+fn assert_has(text: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(e), "{e:?} missing:\n{text}");
+    }
+}
+
 #[test]
 fn the_review_in_german_and_japanese_has_no_english_texts() {
     let tmp = tempfile::tempdir().unwrap();
@@ -199,29 +191,30 @@ fn the_review_in_german_and_japanese_has_no_english_texts() {
 
     let en = build(tmp.path(), "en");
     let de = build(tmp.path(), "de");
-    let page = common::read(&de, "reliability/index.html");
-    assert!(page.contains("<html lang=\"de\""));
-    assert_no_english(&page, &english, "de");
-    let text = readable(&page);
-    for german in [
-        "Zuverlässigkeitsbericht",
-        "Störungen nach Auswirkung je Quartal",
-        "Gestapelte Balken (keine Auswirkung, gering, hoch, kritisch) für 6 Gruppen.",
-        "Die Tabelle darunter enthält jeden Wert.",
-        "Hat die Korrektur gewirkt?",
-        "Ursache „config-change“",
-        "Quartale unter SLO",
-        "Q1 2026",
-        // (readable() splits at the no-break space before "%")
-        "Wiederholungsrate: höchster Wert 50,0 % (Q1 2026)",
-        "2 Std. 30 Min.",
-        "Keine Daten",
-        "2 Störungen haben erledigte Korrekturmaßnahmen ohne Abschlussdatum",
-        "Kennzahlen je Zeitraum",
-    ] {
-        assert!(text.contains(german), "{german:?} missing:\n{text}");
-    }
-    assert!(page.contains("50,0\u{a0}%"), "German percentages");
+    let text = review_text(&de, &english, "de");
+    assert_has(
+        &text,
+        &[
+            "Zuverlässigkeitsbericht",
+            "Störungen nach Auswirkung je Quartal",
+            "Gestapelte Balken (keine Auswirkung, gering, hoch, kritisch) für 6 Gruppen.",
+            "Die Tabelle darunter enthält jeden Wert.",
+            "Hat die Korrektur gewirkt?",
+            "Ursache „config-change“",
+            "Quartale unter SLO",
+            "Q1 2026",
+            // (readable() splits at the no-break space before "%")
+            "Wiederholungsrate: höchster Wert 50,0 % (Q1 2026)",
+            "2 Std. 30 Min.",
+            "Keine Daten",
+            "2 Störungen haben erledigte Korrekturmaßnahmen ohne Abschlussdatum",
+            "Kennzahlen je Zeitraum",
+        ],
+    );
+    assert!(
+        common::read(&de, "reliability/index.html").contains("50,0\u{a0}%"),
+        "German percentages"
+    );
     // The English page still says it in English.
     let english_page = readable(&common::read(&en, "reliability/index.html"));
     assert!(
@@ -258,17 +251,16 @@ fn the_review_in_german_and_japanese_has_no_english_texts() {
     }
 
     let ja = build(tmp.path(), "ja");
-    let page = common::read(&ja, "reliability/index.html");
-    assert_no_english(&page, &english, "ja");
-    let text = readable(&page);
-    for japanese in [
-        "信頼性レビュー",
-        "2026年第1四半期",
-        "修正は効果があったか",
-        "原因「config-change」",
-    ] {
-        assert!(text.contains(japanese), "{japanese:?} missing:\n{text}");
-    }
+    let text = review_text(&ja, &english, "ja");
+    assert_has(
+        &text,
+        &[
+            "信頼性レビュー",
+            "2026年第1四半期",
+            "修正は効果があったか",
+            "原因「config-change」",
+        ],
+    );
 }
 
 #[test]
@@ -277,26 +269,20 @@ fn the_monthly_review_in_german_and_arabic() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let english = english_review_words(&[repo.join("content"), repo.join("site.toml")]);
     let de = demo(tmp.path(), "de");
-    let page = common::read(&de, "reliability/index.html");
-    assert_no_english(&page, &english, "de");
-    let text = readable(&page);
-    for german in [
-        "von Monat zu Monat",
-        "Störungen nach Auswirkung je Monat",
-        "Monate unter SLO",
-        "Zeitraum",
-    ] {
-        assert!(text.contains(german), "{german:?} missing:\n{text}");
-    }
+    let text = review_text(&de, &english, "de");
+    assert_has(
+        &text,
+        &[
+            "von Monat zu Monat",
+            "Störungen nach Auswirkung je Monat",
+            "Monate unter SLO",
+            "Zeitraum",
+        ],
+    );
     assert!(!text.contains("Quartal"), "{text}");
 
     let ar = demo(tmp.path(), "ar");
-    let page = common::read(&ar, "reliability/index.html");
-    assert!(page.contains("dir=\"rtl\""));
-    assert_no_english(&page, &english, "ar");
-    let text = readable(&page);
-    for arabic in ["مراجعة الموثوقية", "الأشهر دون هدف مستوى الخدمة"]
-    {
-        assert!(text.contains(arabic), "{arabic:?} missing:\n{text}");
-    }
+    let text = review_text(&ar, &english, "ar");
+    assert!(common::read(&ar, "reliability/index.html").contains("dir=\"rtl\""));
+    assert_has(&text, &["مراجعة الموثوقية", "الأشهر دون هدف مستوى الخدمة"]);
 }

@@ -64,6 +64,40 @@ pub fn build_at(root: &Path, out: &Path, now: &str, extra: &[&str]) -> Output {
     statusgen(&args)
 }
 
+/// The demo (site.toml and content/ at the repo root) copied to `dest` with `language`.
+pub fn demo_in(dest: &Path, language: &str) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&repo.join("content"), &dest.join("content"));
+    let config = std::fs::read_to_string(repo.join("site.toml")).unwrap();
+    assert!(config.contains("\nlanguage = \"en\"\n"));
+    std::fs::write(
+        dest.join("site.toml"),
+        config.replace(
+            "\nlanguage = \"en\"\n",
+            &format!("\nlanguage = \"{language}\"\n"),
+        ),
+    )
+    .unwrap();
+}
+
+/// Text with its tags replaced by spaces (entities left as they are).
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
