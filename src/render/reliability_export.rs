@@ -122,6 +122,11 @@ struct CsvOut {
     text: String,
     /// No cell written yet in the current row.
     row_start: bool,
+    /// Rows ended so far, the header included.
+    rows: usize,
+    /// Data rows to come, when known.
+    expected: usize,
+    header_len: usize,
 }
 
 impl CsvOut {
@@ -129,6 +134,9 @@ impl CsvOut {
         let mut out = CsvOut {
             text: String::new(),
             row_start: true,
+            rows: 0,
+            expected: 0,
+            header_len: 0,
         };
         for name in header {
             out.plain(name);
@@ -185,6 +193,21 @@ impl CsvOut {
     fn end(&mut self) {
         self.text.push_str("\r\n");
         self.row_start = true;
+        self.rows += 1;
+        // Sized once from the first data row rather than grown by doubling: a list file
+        // of a big site is megabytes, and every doubling copies it into fresh pages.
+        if self.rows == 1 {
+            self.header_len = self.text.len();
+        } else if self.rows == 2 && self.expected > 1 {
+            let row = self.text.len() - self.header_len;
+            self.text.reserve(row * (self.expected - 1) * 9 / 8);
+        }
+    }
+
+    /// Tells how many data rows will follow the header.
+    fn expecting(mut self, rows: usize) -> Self {
+        self.expected = rows;
+        self
     }
 
     fn finish(mut self) -> String {
@@ -383,7 +406,8 @@ fn actions(r: &Reliability) -> String {
         "status",
         "done",
         "overdue",
-    ]);
+    ])
+    .expecting(r.actions.len());
     for a in &r.actions {
         out.plain(&a.incident)
             .text(&a.incident_title)
@@ -407,7 +431,8 @@ fn checkins(r: &Reliability) -> String {
         "date",
         "state",
         "open_actions",
-    ]);
+    ])
+    .expecting(r.checkins.len());
     for c in &r.checkins {
         out.plain(&c.incident)
             .text(&c.incident_title)
@@ -447,7 +472,12 @@ fn fixes(r: &Reliability) -> String {
             header.push(format!("{side}_{c}"));
         }
     }
-    let mut out = CsvOut::new(header.iter().map(String::as_str));
+    let rows = r
+        .fixes
+        .iter()
+        .map(|f| f.components.len() + usize::from(f.cause.is_some()))
+        .sum();
+    let mut out = CsvOut::new(header.iter().map(String::as_str)).expecting(rows);
     for f in &r.fixes {
         let scoped = f
             .components
