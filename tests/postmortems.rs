@@ -125,7 +125,7 @@ fn timeline_problems_are_found_in_every_style() {
         })
         .collect();
     let want = [
-        ("2026-03-14-synonyms.md", "timeline-detected", 35),
+        ("2026-03-14-synonyms.md", "timeline-detected", 36),
         ("2026-03-20-blameless.md", "timeline-order", 59),
         ("2026-04-02-review.md", "timeline-unreadable", 29),
         ("2026-04-02-review.md", "timeline-outside", 31),

@@ -589,7 +589,8 @@ pub fn reliability(
             None => {}
         }
     }
-    let index = Index::new(&sorted, tz, today, now);
+    let mut index = Index::new(&sorted, tz, today, now);
+    index.slide(&fixed);
     // Thousands of fixes on a long history: one task per fix, in order.
     let fixes = fixed
         .par_iter()
@@ -614,9 +615,130 @@ pub fn reliability(
 struct Index<'a> {
     by_component: HashMap<&'a str, Vec<Entry<'a>>>,
     by_cause: HashMap<&'a str, Vec<Entry<'a>>>,
+    /// The figures of every fix window, worked out list by list ([`Index::slide`]).
+    windows: HashMap<WindowKey<'a>, IncidentFigures>,
     tz: chrono_tz::Tz,
     today: NaiveDate,
     now: DateTime<Utc>,
+}
+
+/// A fix window: over a cause's list (`true`) or a component's, its first and end days.
+type WindowKey<'a> = (bool, &'a str, NaiveDate, NaiveDate);
+
+/// A fix's two windows: `completed − 90 .. completed` and `completed .. completed + 90`.
+fn fix_windows(completed: NaiveDate) -> [(NaiveDate, NaiveDate); 2] {
+    let before_first = sub_days(completed, FIX_WINDOW_DAYS);
+    let after_end = add_days(completed, FIX_WINDOW_DAYS);
+    [(before_first, completed), (completed, after_end)]
+}
+
+/// The figures of many windows over one list sorted by date, the same as
+/// [`incident_figures`] of each window's [`in_days`], in the order given. The windows are
+/// visited by first day; while their ends also only move forward (equally wide windows),
+/// the running figures are updated by the incidents that enter and leave, instead of
+/// recounting every window (thousands of fixes over a long history).
+fn sliding_figures(list: &[Entry], windows: &[(NaiveDate, NaiveDate)]) -> Vec<IncidentFigures> {
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&k| windows[k]);
+    let mut out = vec![IncidentFigures::default(); windows.len()];
+    let mut run = Running::default();
+    let (mut lo, mut hi, mut last_end) = (0, 0, NaiveDate::MIN);
+    for k in order {
+        let (first, end) = windows[k];
+        if end <= first || end < last_end {
+            out[k] = incident_figures(in_days(list, first, end));
+            continue;
+        }
+        last_end = end;
+        while hi < list.len() && list[hi].1 < end {
+            run.add(&list[hi], 1);
+            hi += 1;
+        }
+        while lo < hi && list[lo].1 < first {
+            run.add(&list[lo], -1);
+            lo += 1;
+        }
+        out[k] = run.figures();
+    }
+    out
+}
+
+/// The figures of the incidents in a sliding window, kept up to date as they come and go.
+#[derive(Default)]
+struct Running {
+    incidents: usize,
+    by_impact: ImpactCounts,
+    repeated: usize,
+    /// Times to detect and resolve of the resolved ones, sorted, and their sums.
+    ttd: Vec<i64>,
+    ttr: Vec<i64>,
+    ttd_sum: i128,
+    ttr_sum: i128,
+}
+
+impl Running {
+    /// Adds (`sign` 1) or removes (−1) an incident.
+    fn add(&mut self, &(i, _, repeated, times): &Entry, sign: i8) {
+        let step = |n: &mut usize| {
+            if sign > 0 {
+                *n += 1;
+            } else {
+                *n -= 1;
+            }
+        };
+        step(&mut self.incidents);
+        step(match i.impact {
+            Impact::None => &mut self.by_impact.none,
+            Impact::Minor => &mut self.by_impact.minor,
+            Impact::Major => &mut self.by_impact.major,
+            Impact::Critical => &mut self.by_impact.critical,
+        });
+        if repeated {
+            step(&mut self.repeated);
+        }
+        if let Some((detect, resolve)) = times {
+            for (sorted, sum, v) in [
+                (&mut self.ttd, &mut self.ttd_sum, detect),
+                (&mut self.ttr, &mut self.ttr_sum, resolve),
+            ] {
+                let at = sorted.partition_point(|x| *x < v);
+                if sign > 0 {
+                    sorted.insert(at, v);
+                    *sum += i128::from(v);
+                } else {
+                    sorted.remove(at);
+                    *sum -= i128::from(v);
+                }
+            }
+        }
+    }
+
+    fn figures(&self) -> IncidentFigures {
+        let mean = |sum: i128, n: usize| (n > 0).then(|| sum as f64 / n as f64 / 1000.0);
+        let median = |v: &[i64]| {
+            let n = v.len();
+            (n > 0).then(|| {
+                let mid = if n % 2 == 1 {
+                    v[n / 2] as f64
+                } else {
+                    (i128::from(v[n / 2 - 1]) + i128::from(v[n / 2])) as f64 / 2.0
+                };
+                mid / 1000.0
+            })
+        };
+        IncidentFigures {
+            incidents: self.incidents,
+            by_impact: self.by_impact.clone(),
+            resolved: self.ttd.len(),
+            mttd_mean_seconds: mean(self.ttd_sum, self.ttd.len()),
+            mttd_median_seconds: median(&self.ttd),
+            mttr_mean_seconds: mean(self.ttr_sum, self.ttr.len()),
+            mttr_median_seconds: median(&self.ttr),
+            repeated: self.repeated,
+            recurrence_rate: (self.incidents > 0)
+                .then(|| self.repeated as f64 / self.incidents as f64),
+        }
+    }
 }
 
 impl<'a> Index<'a> {
@@ -644,20 +766,63 @@ impl<'a> Index<'a> {
         Index {
             by_component,
             by_cause,
+            windows: HashMap::new(),
             tz,
             today,
             now,
         }
     }
 
-    fn figures(
-        &self,
-        list: Option<&Vec<Entry>>,
-        first: NaiveDate,
-        end: NaiveDate,
-    ) -> IncidentFigures {
-        let found = list.map_or(&[][..], |l| in_days(l, first, end));
-        incident_figures(found)
+    /// Works out the windows of `fixed` list by list, the lists side by side.
+    fn slide(&mut self, fixed: &[(&'a Incident, NaiveDate)]) {
+        let mut wanted: HashMap<(bool, &'a str), Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+        for &(i, completed) in fixed {
+            let keys = i
+                .components
+                .iter()
+                .map(|a| (false, a.id.as_str()))
+                .chain(cause_tag(i).map(|c| (true, c)));
+            for key in keys {
+                wanted
+                    .entry(key)
+                    .or_default()
+                    .extend(fix_windows(completed));
+            }
+        }
+        let mut lists: Vec<((bool, &'a str), Vec<(NaiveDate, NaiveDate)>)> =
+            wanted.into_iter().collect();
+        lists.sort_unstable_by_key(|(key, _)| *key);
+        let done: Vec<Vec<(WindowKey<'a>, IncidentFigures)>> = lists
+            .par_iter_mut()
+            .map(|((cause, key), windows)| {
+                windows.sort_unstable();
+                windows.dedup();
+                let list = self.list(*cause, key);
+                let figures = sliding_figures(list, windows);
+                windows
+                    .iter()
+                    .zip(figures)
+                    .map(|(&(first, end), f)| ((*cause, *key, first, end), f))
+                    .collect()
+            })
+            .collect();
+        self.windows = done.into_iter().flatten().collect();
+    }
+
+    fn list(&self, cause: bool, key: &str) -> &[Entry<'a>] {
+        let lists = if cause {
+            &self.by_cause
+        } else {
+            &self.by_component
+        };
+        lists.get(key).map_or(&[][..], Vec::as_slice)
+    }
+
+    fn figures(&self, cause: bool, key: &str, first: NaiveDate, end: NaiveDate) -> IncidentFigures {
+        match self.windows.get(&(cause, key, first, end)) {
+            Some(f) => f.clone(),
+            None => incident_figures(in_days(self.list(cause, key), first, end)),
+        }
     }
 
     fn review(
@@ -667,8 +832,7 @@ impl<'a> Index<'a> {
         figures: &[ComponentFigures],
     ) -> FixReview {
         let (tz, now) = (self.tz, self.now);
-        let before_first = sub_days(completed, FIX_WINDOW_DAYS);
-        let after_end = add_days(completed, FIX_WINDOW_DAYS);
+        let [(before_first, _), (_, after_end)] = fix_windows(completed);
         let mut seen = HashSet::new();
         let components = i
             .components
@@ -676,30 +840,30 @@ impl<'a> Index<'a> {
             .filter(|a| seen.insert(a.id.as_str()))
             .filter_map(|a| figures.iter().find(|f| f.id == a.id))
             .map(|c| {
-                let list = self.by_component.get(c.id.as_str());
+                let list = |first, end| self.figures(false, &c.id, first, end);
                 BeforeAfter {
                     key: c.id.clone(),
                     before: WindowFigures {
-                        figures: self.figures(list, before_first, completed),
+                        figures: list(before_first, completed),
                         availability: Some(availability(c, tz, before_first, completed, now)),
                     },
                     after: WindowFigures {
-                        figures: self.figures(list, completed, after_end),
+                        figures: list(completed, after_end),
                         availability: Some(availability(c, tz, completed, after_end, now)),
                     },
                 }
             })
             .collect();
         let cause = cause_tag(i).map(|tag| {
-            let list = self.by_cause.get(tag);
+            let list = |first, end| self.figures(true, tag, first, end);
             BeforeAfter {
                 key: tag.to_string(),
                 before: WindowFigures {
-                    figures: self.figures(list, before_first, completed),
+                    figures: list(before_first, completed),
                     availability: None,
                 },
                 after: WindowFigures {
-                    figures: self.figures(list, completed, after_end),
+                    figures: list(completed, after_end),
                     availability: None,
                 },
             }

@@ -552,6 +552,11 @@ def shown_percent(u):
     return f"{float(int(v)) / 1000:.3f}%"
 
 
+def count(n):
+    """A count as the English page shows it: grouped by thousands ("1,057")."""
+    return f"{n:,}"
+
+
 def compare_page(out_dir, ref):
     p = Tables()
     with open(os.path.join(out_dir, "reliability", "index.html"), encoding="utf-8") as f:
@@ -574,22 +579,22 @@ def compare_page(out_dir, ref):
 
     ps = ref["periods"]
     check(f"Incidents by impact per {per}",
-          [[q["label"]] + [str(q["by_impact"][k]) for k in IMPACTS] + [str(q["incidents"])] for q in ps])
-    check(f"Recurrence per {per}", [[q["label"], str(q["incidents"]), str(q["repeated"])] for q in ps])
+          [[q["label"]] + [count(q["by_impact"][k]) for k in IMPACTS] + [count(q["incidents"])] for q in ps])
+    check(f"Recurrence per {per}", [[q["label"], count(q["incidents"]), count(q["repeated"])] for q in ps])
     check(f"Corrective actions per {per}",
-          [[q["label"], str(q["actions"]["opened"]), str(q["actions"]["closed"]), str(q["actions"]["overdue"])] for q in ps])
+          [[q["label"], count(q["actions"]["opened"]), count(q["actions"]["closed"]), count(q["actions"]["overdue"])] for q in ps])
     check(f"Check-ins per {per}",
-          [[q["label"], str(q["actions"]["checkins_due"]),
-            str(q["actions"]["checkins_due"] - q["actions"]["checkins_missed"]), str(q["actions"]["checkins_missed"])] for q in ps])
+          [[q["label"], count(q["actions"]["checkins_due"]),
+            count(q["actions"]["checkins_due"] - q["actions"]["checkins_missed"]), count(q["actions"]["checkins_missed"])] for q in ps])
     want = []
     for q in ps:
         cells = [q["label"]]
         for a in q["components"]:
             cells.append(shown_percent(a["uptime"]) + (" Below SLO" if a["breach"] else ""))
-        want.append(cells + [str(q["slo_breaches"])])
+        want.append(cells + [count(q["slo_breaches"])])
     check(f"Availability per component and {per}", want)
-    check("Figures per component", [[c["name"], str(c["incidents"])] for c in ref["components"]])
-    check("Figures per cause", [[c["cause"], str(c["incidents"])] for c in ref["causes"]])
+    check("Figures per component", [[c["name"], count(c["incidents"])] for c in ref["components"]])
+    check("Figures per cause", [[c["cause"], count(c["incidents"])] for c in ref["causes"]])
 
 
 def check_schema(doc):
