@@ -624,6 +624,10 @@ struct Index<'a> {
 
 /// A fix window: over a cause's list (`true`) or a component's, its first and end days.
 type WindowKey<'a> = (bool, &'a str, NaiveDate, NaiveDate);
+/// A list of incidents: a cause's (`true`) or a component's.
+type ListKey<'a> = (bool, &'a str);
+/// Windows' first and end days.
+type Windows = Vec<(NaiveDate, NaiveDate)>;
 
 /// A fix's two windows: `completed − 90 .. completed` and `completed .. completed + 90`.
 fn fix_windows(completed: NaiveDate) -> [(NaiveDate, NaiveDate); 2] {
@@ -775,7 +779,7 @@ impl<'a> Index<'a> {
 
     /// Works out the windows of `fixed` list by list, the lists side by side.
     fn slide(&mut self, fixed: &[(&'a Incident, NaiveDate)]) {
-        let mut wanted: HashMap<(bool, &'a str), Vec<(NaiveDate, NaiveDate)>> = HashMap::new();
+        let mut wanted: HashMap<ListKey<'a>, Windows> = HashMap::new();
         for &(i, completed) in fixed {
             let keys = i
                 .components
@@ -789,8 +793,7 @@ impl<'a> Index<'a> {
                     .extend(fix_windows(completed));
             }
         }
-        let mut lists: Vec<((bool, &'a str), Vec<(NaiveDate, NaiveDate)>)> =
-            wanted.into_iter().collect();
+        let mut lists: Vec<(ListKey<'a>, Windows)> = wanted.into_iter().collect();
         lists.sort_unstable_by_key(|(key, _)| *key);
         let done: Vec<Vec<(WindowKey<'a>, IncidentFigures)>> = lists
             .par_iter_mut()
