@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::files::{OutputFile, Sink};
 use crate::load::{LoadOptions, load_site};
 use crate::model::derived::Derived;
-use crate::model::uptime;
+use crate::model::{reliability, uptime};
 use crate::render::theme::Theme;
 use crate::render::urls::Urls;
 use crate::render::{api, badge, feeds, ics, page_cache, pages, reliability_export, sitemap};
@@ -51,7 +51,7 @@ fn render(
     // Derived once, read by every renderer.
     let derived = Derived::new(site, now);
     // The pages and the machine-readable outputs render side by side.
-    let (pages, mut files) = rayon::join(
+    let (pages, files) = rayon::join(
         || pages::render_pages(site, &derived, theme, cache, sink),
         || {
             let mut files = theme.static_files();
@@ -70,19 +70,35 @@ fn render(
                 .with_measured(&derived.measured, site.config.checks.gap_factor);
             let json = crate::render::json::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
-            files.extend(reliability_export::render_exports(
+            let lists =
+                reliability::Lists::new(site, &derived.figures, &derived.metrics.recurrence, now);
+            let exports = reliability_export::render_exports(
                 &derived.reliability,
+                &lists,
                 site.config.timezone.name(),
                 now,
-            ));
-            files
+            );
+            // Megabytes on a long history: written as soon as they are made.
+            let mut sunk = Vec::new();
+            match sink {
+                Some(sink) => {
+                    for file in exports {
+                        sunk.push(file.path.clone());
+                        sink.put(file);
+                    }
+                }
+                None => files.extend(exports),
+            }
+            (files, sunk)
         },
     );
+    let (mut files, exports_sunk) = files;
     let pages = pages?;
     files.extend(pages.files);
     let urls = Urls::new(&site.config.base_url);
     let mut paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     paths.extend(pages.sunk.iter().map(String::as_str));
+    paths.extend(exports_sunk.iter().map(String::as_str));
     paths.sort_unstable();
     if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
         // Two renderers (or a static file and a page) claim one path: a site static file

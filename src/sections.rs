@@ -282,7 +282,17 @@ pub fn heading_satisfies(heading: &str, names: &[&str]) -> bool {
 /// "🕐 Timeline (all times UTC)", "Chronology", "Sequence of events". A "Leadup" or
 /// "Fault" section counts as the timeline for `check`, but is narrative, so not read.
 pub fn is_timeline_heading(heading: &str) -> bool {
-    heading_satisfies(heading, &["Timeline", "Chronology", "Sequence of events"])
+    // Every heading of every post-mortem is asked: most are settled by their letters
+    // alone, which must hold a name's letters in a row for its words to match.
+    let letters: String = heading
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    ["timeline", "chronology", "sequenceofevents"]
+        .iter()
+        .any(|n| letters.contains(n))
+        && heading_satisfies(heading, &["Timeline", "Chronology", "Sequence of events"])
 }
 
 #[cfg(test)]

@@ -150,13 +150,13 @@ pub struct CauseSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ActionRow {
-    pub incident: String,
-    pub incident_title: String,
+pub struct ActionRow<'a> {
+    pub incident: &'a str,
+    pub incident_title: &'a str,
     /// Local date the incident started (when the action was opened).
     pub opened: NaiveDate,
-    pub what: String,
-    pub owner: Option<String>,
+    pub what: &'a str,
+    pub owner: Option<&'a str>,
     pub due: Option<NaiveDate>,
     pub status: ActionStatus,
     /// The completion day used here (see the module notes); `None` when unknown.
@@ -186,9 +186,9 @@ impl CheckinState {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Checkin {
-    pub incident: String,
-    pub incident_title: String,
+pub struct Checkin<'a> {
+    pub incident: &'a str,
+    pub incident_title: &'a str,
     pub days: u64,
     pub date: NaiveDate,
     pub state: CheckinState,
@@ -238,12 +238,25 @@ pub struct Reliability {
     pub totals: IncidentFigures,
     pub components: Vec<ComponentSummary>,
     pub causes: Vec<CauseSummary>,
-    pub actions: Vec<ActionRow>,
-    pub checkins: Vec<Checkin>,
-    pub fixes: Vec<FixReview>,
+    /// How many rows each list of [`Lists`] has.
+    pub counts: ListCounts,
+    /// The [`FIXES_SHOWN`] fixes completed last, latest first (the page shows them;
+    /// [`Lists::fixes`] lists them all).
+    pub latest_fixes: Vec<FixReview>,
     /// Incidents with done actions but no completion date: no fix window.
     pub undated_fixes: Vec<String>,
 }
+
+/// The sizes of the per-row lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ListCounts {
+    pub actions: usize,
+    pub checkins: usize,
+    pub fixes: usize,
+}
+
+/// How many fixes the page shows.
+pub const FIXES_SHOWN: usize = 12;
 
 fn add_days(d: NaiveDate, n: u64) -> NaiveDate {
     d.checked_add_days(Days::new(n)).unwrap_or(NaiveDate::MAX)
@@ -423,26 +436,8 @@ pub fn reliability(
     recurrence: &Recurrence,
     now: DateTime<Utc>,
 ) -> Reliability {
-    let tz = site.config.timezone;
-    let today = local_date(tz, now);
-    let repeated: HashSet<&str> = recurrence
-        .repeated_slugs
-        .iter()
-        .map(String::as_str)
-        .collect();
-    // Started by now, with the local start date, by that date, start and slug. (The date
-    // first: where a zone falls back across midnight, a later instant can have an earlier
-    // date, and the period and window look-ups need the dates in order.)
-    let mut sorted: Vec<Entry> = site
-        .incidents
-        .iter()
-        .filter(|i| i.started <= now)
-        .map(|i| entry(i, tz, repeated.contains(i.slug.as_str()), now))
-        .collect();
-    sorted.sort_by(|(a, da, ..), (b, db, ..)| {
-        (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug))
-    });
-    let all: Vec<&Incident> = sorted.iter().map(|e| e.0).collect();
+    let lists = Lists::new(site, figures, recurrence, now);
+    let (tz, today, sorted) = (lists.tz, lists.today, &lists.sorted);
 
     let first = figures
         .iter()
@@ -453,40 +448,13 @@ pub fn reliability(
         .min(today);
     let granularity = granularity(first, today);
 
-    // Check-ins, by incident start order.
-    let mut checkins = Vec::new();
-    for i in &all {
-        let Some(resolved) = i.resolved.filter(|r| *r <= now) else {
-            continue;
-        };
-        if i.actions.is_empty() {
-            continue;
-        }
-        let day = local_date(tz, resolved);
-        for n in CHECKIN_DAYS {
-            let date = add_days(day, n);
-            let open = i.actions.iter().filter(|a| open_on(a, date, today)).count();
-            let state = if date > today {
-                CheckinState::Upcoming
-            } else if open > 0 {
-                CheckinState::Missed
-            } else {
-                CheckinState::Met
-            };
-            checkins.push(Checkin {
-                incident: i.slug.clone(),
-                incident_title: i.title.clone(),
-                days: n,
-                date,
-                state,
-                open_actions: if date > today { 0 } else { open },
-            });
-        }
-    }
+    // Check-ins: their dates and states are all the periods need.
+    let checkins: Vec<(NaiveDate, CheckinState)> =
+        lists.checkins().map(|c| (c.date, c.state)).collect();
 
     let mut periods_out = Vec::new();
     for (label, p_first, p_end) in periods(granularity, first, today) {
-        let list = in_days(&sorted, p_first, p_end);
+        let list = in_days(sorted, p_first, p_end);
         let components: Vec<Availability> = figures
             .iter()
             .map(|c| availability(c, tz, p_first, p_end, now))
@@ -503,12 +471,11 @@ pub fn reliability(
             .filter_map(|a| completion_day(a, today))
             .filter(|d| (p_first..p_end).contains(d))
             .count();
-        for c in checkins
-            .iter()
-            .filter(|c| c.state != CheckinState::Upcoming && (p_first..p_end).contains(&c.date))
-        {
+        for (_, state) in checkins.iter().filter(|(date, state)| {
+            *state != CheckinState::Upcoming && (p_first..p_end).contains(date)
+        }) {
             actions.checkins_due += 1;
-            actions.checkins_missed += usize::from(c.state == CheckinState::Missed);
+            actions.checkins_missed += usize::from(*state == CheckinState::Missed);
         }
         periods_out.push(Period {
             label,
@@ -545,7 +512,7 @@ pub fn reliability(
         .collect();
 
     let mut by_cause: BTreeMap<&str, Vec<Entry>> = BTreeMap::new();
-    for e in &sorted {
+    for e in sorted {
         if let Some(c) = cause_tag(e.0) {
             by_cause.entry(c).or_default().push(*e);
         }
@@ -560,15 +527,90 @@ pub fn reliability(
         })
         .collect();
 
-    let actions = sorted
+    let (fixed, undated_fixes) = lists.fixed();
+    // The latest first; the page's figures only (no sliding over every window).
+    let mut latest = fixed.clone();
+    latest.sort_by(|(a, ca), (b, cb)| (cb, &a.slug).cmp(&(ca, &b.slug)));
+    latest.truncate(FIXES_SHOWN);
+    let index = Index::new(sorted, tz, today, now);
+    let latest_fixes = latest
         .iter()
-        .flat_map(|(i, opened, ..)| {
+        .map(|(i, completed)| index.review(i, *completed, figures))
+        .collect();
+    let counts = ListCounts {
+        actions: sorted.iter().map(|e| e.0.actions.len()).sum(),
+        checkins: checkins.len(),
+        fixes: fixed.len(),
+    };
+
+    Reliability {
+        granularity,
+        periods: periods_out,
+        totals: incident_figures(sorted),
+        components,
+        causes,
+        counts,
+        latest_fixes,
+        undated_fixes,
+    }
+}
+
+/// The per-row lists of the review (corrective actions, check-ins, fixes), worked out
+/// when read rather than held: on a long history they are tens of thousands of rows,
+/// which only the CSV files list in full, and keeping them cost the 10k build more
+/// memory than every other figure (BENCHMARKS.md).
+pub struct Lists<'a, 'f> {
+    /// Started by now, with the local start date, by that date, start and slug. (The date
+    /// first: where a zone falls back across midnight, a later instant can have an
+    /// earlier date, and the period and window look-ups need the dates in order.)
+    sorted: Vec<Entry<'a>>,
+    figures: &'f [ComponentFigures],
+    tz: chrono_tz::Tz,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+}
+
+impl<'a, 'f> Lists<'a, 'f> {
+    pub fn new(
+        site: &'a Site,
+        figures: &'f [ComponentFigures],
+        recurrence: &Recurrence,
+        now: DateTime<Utc>,
+    ) -> Lists<'a, 'f> {
+        let tz = site.config.timezone;
+        let repeated: HashSet<&str> = recurrence
+            .repeated_slugs
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let mut sorted: Vec<Entry> = site
+            .incidents
+            .iter()
+            .filter(|i| i.started <= now)
+            .map(|i| entry(i, tz, repeated.contains(i.slug.as_str()), now))
+            .collect();
+        sorted.sort_by(|(a, da, ..), (b, db, ..)| {
+            (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug))
+        });
+        Lists {
+            sorted,
+            figures,
+            tz,
+            today: local_date(tz, now),
+            now,
+        }
+    }
+
+    /// Every corrective action, by incident start order.
+    pub fn actions(&self) -> impl Iterator<Item = ActionRow<'a>> + '_ {
+        let today = self.today;
+        self.sorted.iter().flat_map(move |&(i, opened, ..)| {
             i.actions.iter().map(move |a| ActionRow {
-                incident: i.slug.clone(),
-                incident_title: i.title.clone(),
-                opened: *opened,
-                what: a.what.clone(),
-                owner: a.owner.clone(),
+                incident: &i.slug,
+                incident_title: &i.title,
+                opened,
+                what: &a.what,
+                owner: a.owner.as_deref(),
                 due: a.due,
                 status: a.status,
                 done: completion_day(a, today),
@@ -576,37 +618,69 @@ pub fn reliability(
                 line: a.line,
             })
         })
-        .collect();
-
-    // Each incident's latest completion day, or `None` when its done actions are undated.
-    let mut fixed: Vec<(&Incident, NaiveDate)> = Vec::new();
-    let mut undated_fixes = Vec::new();
-    for i in &all {
-        let done = i.actions.iter().filter(|a| a.status == ActionStatus::Done);
-        match done.clone().filter_map(|a| completion_day(a, today)).max() {
-            Some(completed) => fixed.push((i, completed)),
-            None if done.count() > 0 => undated_fixes.push(i.slug.clone()),
-            None => {}
-        }
     }
-    let mut index = Index::new(&sorted, tz, today, now);
-    index.slide(&fixed);
-    // Thousands of fixes on a long history: one task per fix, in order.
-    let fixes = fixed
-        .par_iter()
-        .map(|(i, completed)| index.review(i, *completed, figures))
-        .collect();
 
-    Reliability {
-        granularity,
-        periods: periods_out,
-        totals: incident_figures(&sorted),
-        components,
-        causes,
-        actions,
-        checkins,
-        fixes,
-        undated_fixes,
+    /// The 30/60/90-day check-ins, by incident start order.
+    pub fn checkins(&self) -> impl Iterator<Item = Checkin<'a>> + '_ {
+        let (tz, today, now) = (self.tz, self.today, self.now);
+        self.sorted
+            .iter()
+            .filter(|(i, ..)| !i.actions.is_empty())
+            .filter_map(move |&(i, ..)| {
+                Some((i, local_date(tz, i.resolved.filter(|r| *r <= now)?)))
+            })
+            .flat_map(move |(i, day)| {
+                CHECKIN_DAYS.into_iter().map(move |n| {
+                    let date = add_days(day, n);
+                    let open = i.actions.iter().filter(|a| open_on(a, date, today)).count();
+                    let state = if date > today {
+                        CheckinState::Upcoming
+                    } else if open > 0 {
+                        CheckinState::Missed
+                    } else {
+                        CheckinState::Met
+                    };
+                    Checkin {
+                        incident: &i.slug,
+                        incident_title: &i.title,
+                        days: n,
+                        date,
+                        state,
+                        open_actions: if date > today { 0 } else { open },
+                    }
+                })
+            })
+    }
+
+    /// Each incident's latest completion day, by start order; and the incidents whose
+    /// done actions are all undated.
+    fn fixed(&self) -> (Vec<(&'a Incident, NaiveDate)>, Vec<String>) {
+        let mut fixed = Vec::new();
+        let mut undated = Vec::new();
+        for &(i, ..) in &self.sorted {
+            let done = i.actions.iter().filter(|a| a.status == ActionStatus::Done);
+            match done
+                .clone()
+                .filter_map(|a| completion_day(a, self.today))
+                .max()
+            {
+                Some(completed) => fixed.push((i, completed)),
+                None if done.count() > 0 => undated.push(i.slug.clone()),
+                None => {}
+            }
+        }
+        (fixed, undated)
+    }
+
+    /// Every "did the fix work?" review, by incident start order, one at a time.
+    pub fn fixes(&self) -> impl Iterator<Item = FixReview> + '_ {
+        let (fixed, _) = self.fixed();
+        let mut index = Index::new(&self.sorted, self.tz, self.today, self.now);
+        index.slide(&fixed);
+        let figures = self.figures;
+        fixed
+            .into_iter()
+            .map(move |(i, completed)| index.review(i, completed, figures))
     }
 }
 
@@ -1019,6 +1093,20 @@ mod tests {
         reliability(s, &figures, &recurrence(&s.incidents, now), now)
     }
 
+    /// The review's lists, read in full.
+    fn lists(
+        s: &Site,
+        now: DateTime<Utc>,
+    ) -> (Vec<ActionRow<'_>>, Vec<Checkin<'_>>, Vec<FixReview>) {
+        let figures = component_figures(s, now);
+        let lists = Lists::new(s, &figures, &recurrence(&s.incidents, now), now);
+        (
+            lists.actions().collect(),
+            lists.checkins().collect(),
+            lists.fixes().collect(),
+        )
+    }
+
     #[test]
     fn periods_are_quarters_in_the_site_timezone() {
         let (s, now) = worked();
@@ -1144,10 +1232,18 @@ mod tests {
                 checkins_missed: 1
             }
         );
-        let states: Vec<(&str, u64, NaiveDate, CheckinState)> = r
-            .checkins
+        let (actions, checkins, _) = lists(&s, now);
+        assert_eq!(
+            r.counts,
+            ListCounts {
+                actions: 8,
+                checkins: 12,
+                fixes: 2
+            }
+        );
+        let states: Vec<(&str, u64, NaiveDate, CheckinState)> = checkins
             .iter()
-            .map(|c| (c.incident.as_str(), c.days, c.date, c.state))
+            .map(|c| (c.incident, c.days, c.date, c.state))
             .collect();
         use CheckinState::*;
         assert_eq!(
@@ -1169,17 +1265,16 @@ mod tests {
         );
         // On d's 30-day check-in (22 Mar) d1 was done (1 Mar), d3 is undated (closed),
         // only d2 was open.
-        assert_eq!(r.checkins[9].open_actions, 1);
-        let overdue: Vec<&str> = r
-            .actions
+        assert_eq!(checkins[9].open_actions, 1);
+        let overdue: Vec<&str> = actions
             .iter()
             .filter(|a| a.overdue)
-            .map(|a| a.what.as_str())
+            .map(|a| a.what)
             .collect();
         assert_eq!(overdue, ["d2"]);
-        let e1 = r.actions.iter().find(|a| a.what == "e1").expect("e1");
+        let e1 = actions.iter().find(|a| a.what == "e1").expect("e1");
         assert_eq!(e1.done, None);
-        assert_eq!(r.actions.len(), 8);
+        assert_eq!(actions.len(), 8);
     }
 
     #[test]
@@ -1187,13 +1282,15 @@ mod tests {
         let (s, now) = worked();
         let r = review(&s, now);
         assert_eq!(r.undated_fixes, ["b", "e"]);
-        let fixed: Vec<(&str, NaiveDate)> = r
-            .fixes
+        let (_, _, fixes) = lists(&s, now);
+        // The page's latest fixes are the same reviews, latest first.
+        assert_eq!(r.latest_fixes, [fixes[1].clone(), fixes[0].clone()]);
+        let fixed: Vec<(&str, NaiveDate)> = fixes
             .iter()
             .map(|f| (f.incident.as_str(), f.completed))
             .collect();
         assert_eq!(fixed, [("a", date(2025, 12, 1)), ("d", date(2026, 3, 1))]);
-        let a = &r.fixes[0];
+        let a = &fixes[0];
         assert_eq!(
             (a.before_first, a.before_last),
             (date(2025, 9, 2), date(2025, 11, 30))
@@ -1225,7 +1322,7 @@ mod tests {
             (1, 2)
         );
         // d: the after window is still running (cut at now: 65580 min without downtime).
-        let d = &r.fixes[1];
+        let d = &fixes[1];
         assert!(!d.after_complete);
         assert_eq!(d.components[0].before.figures.incidents, 2);
         assert_eq!(d.components[0].after.figures.incidents, 0);

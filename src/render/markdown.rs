@@ -86,8 +86,43 @@ pub fn render_split<'a>(
         Event::End(TagEnd::Paragraph),
     ]);
     kept.extend(events.skip(b - a));
-    let (before, after) = render_parts(md, kept);
-    Some((before, after.unwrap_or_default()))
+    let (before, mut after) = render_parts(md, kept);
+    let after = after.pop().unwrap_or_default();
+    // As a block after the cut starts when rendered in one piece.
+    let after = if after.is_empty() {
+        after
+    } else {
+        format!("\n{after}")
+    };
+    Some((before, after))
+}
+
+/// Several pieces of Markdown (a timeline's entries) rendered in one parse rather than
+/// one each: the HTML of each piece, in order. `None` when a piece's Markdown reaches
+/// into the next (an unclosed code fence swallows what follows).
+pub fn render_pieces(pieces: &[&str]) -> Option<Vec<String>> {
+    let joined = pieces.join(&format!("\n\n{CUT_MARK}\n\n"));
+    let md = cleaned(&joined);
+    let mut events: Vec<Event> = Parser::new_ext(&md, OPTIONS).map(footnote_ids).collect();
+    // The separators, found as paragraphs of their own between blocks, become cuts.
+    let mut depth = 0i64;
+    for k in 0..events.len() {
+        if depth == 0
+            && matches!(events[k], Event::Start(Tag::Paragraph))
+            && matches!(events.get(k + 1), Some(Event::Text(t)) if t.as_ref() == CUT_MARK)
+            && matches!(events.get(k + 2), Some(Event::End(TagEnd::Paragraph)))
+        {
+            events[k + 1] = Event::Text(CowStr::Borrowed(CUT_MARK));
+        }
+        depth += match events[k] {
+            Event::Start(_) => 1,
+            Event::End(_) => -1,
+            _ => 0,
+        };
+    }
+    let (first, rest) = render_parts(&md, events);
+    let parts: Vec<String> = std::iter::once(first.html).chain(rest).collect();
+    (parts.len() == pieces.len()).then_some(parts)
 }
 
 /// A paragraph that stands for content rendered apart (a timeline, the split between
@@ -110,9 +145,9 @@ fn render_events(md: &str, events: Vec<Event>) -> RenderedMarkdown {
     render_parts(md, events).0
 }
 
-/// Renders events; when they hold the cut placed by [`render_split`], the HTML after it
-/// is the second part.
-fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Option<String>) {
+/// Renders events; when they hold cuts (placed by [`render_split`], [`render_pieces`]),
+/// the HTML after each cut is a part of its own.
+fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Vec<String>) {
     drop_empty_sections(&mut events);
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -177,23 +212,17 @@ fn render_parts(md: &str, mut events: Vec<Event>) -> (RenderedMarkdown, Option<S
             .iter()
             .any(|e| matches!(e, Event::Start(Tag::Table(_) | Tag::CodeBlock(_))));
     let to_html = |events: Vec<Event>| to_html(events.into_iter(), has_raw_html, hooks, md.len());
-    // Only the cut's own text points at the static marker (a static: one address).
-    let cut = events.windows(3).position(|w| {
-        matches!(&w[1], Event::Text(CowStr::Borrowed(t)) if std::ptr::eq(t.as_ptr(), CUT_MARK.as_ptr()))
-    });
-    let after = cut.map(|at| {
+    // Only a cut's own text points at the static marker (a static: one address).
+    let is_cut = |w: &[Event]| matches!(&w[1], Event::Text(CowStr::Borrowed(t)) if std::ptr::eq(t.as_ptr(), CUT_MARK.as_ptr()));
+    let mut parts = Vec::new();
+    while let Some(at) = events.windows(3).rposition(is_cut) {
         let mut rest = events.split_off(at);
         rest.drain(..3);
-        let html = to_html(rest);
-        // As a block after the cut would start when rendered in one piece.
-        if html.is_empty() {
-            html
-        } else {
-            format!("\n{html}")
-        }
-    });
+        parts.push(to_html(rest));
+    }
+    parts.reverse();
     let html = to_html(events);
-    (RenderedMarkdown { html, headings }, after)
+    (RenderedMarkdown { html, headings }, parts)
 }
 
 fn to_html<'a>(

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::files::OutputFile;
 use crate::model::reliability::{
     Availability, CHECKIN_DAYS, CauseSummary, ComponentSummary, FIX_WINDOW_DAYS, Granularity,
-    IncidentFigures, Period, Reliability, WindowFigures,
+    IncidentFigures, ListCounts, Lists, Period, Reliability, WindowFigures,
 };
 use crate::render::json::json_compact_text;
 
@@ -49,21 +49,18 @@ struct Document<'a> {
     totals: &'a IncidentFigures,
     components: &'a [ComponentSummary],
     causes: &'a [CauseSummary],
-    counts: Counts,
+    counts: ListCounts,
     undated_fixes: &'a [String],
     files: Vec<&'static str>,
 }
 
-/// How many rows each list file has.
-#[derive(Serialize)]
-struct Counts {
-    actions: usize,
-    checkins: usize,
-    fixes: usize,
-}
-
 /// `reliability/reliability.json` and the CSV files.
-pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Vec<OutputFile> {
+pub fn render_exports(
+    r: &Reliability,
+    lists: &Lists,
+    timezone: &str,
+    now: DateTime<Utc>,
+) -> Vec<OutputFile> {
     let doc = Document {
         generated_at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
         timezone,
@@ -74,11 +71,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
         totals: &r.totals,
         components: &r.components,
         causes: &r.causes,
-        counts: Counts {
-            actions: r.actions.len(),
-            checkins: r.checkins.len(),
-            fixes: r.fixes.len(),
-        },
+        counts: r.counts,
         undated_fixes: &r.undated_fixes,
         files: CSV_FILES.iter().map(|(name, _)| *name).collect(),
     };
@@ -98,7 +91,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
             CSV_FILES
                 .par_iter()
                 .zip(tables)
-                .map(|((name, _), table)| OutputFile::new(format!("{DIR}/{name}"), table(r)))
+                .map(|((name, _), table)| OutputFile::new(format!("{DIR}/{name}"), table(r, lists)))
                 .collect::<Vec<_>>()
         },
     );
@@ -111,7 +104,7 @@ pub fn render_exports(r: &Reliability, timezone: &str, now: DateTime<Utc>) -> Ve
 }
 
 /// Builds the rows of one CSV file, header first.
-type Table = fn(&Reliability) -> String;
+type Table = fn(&Reliability, &Lists) -> String;
 
 /// A CSV file written a cell at a time, straight into its text: the rows of a site with
 /// thousands of incidents are never held as cells. Written here rather than with the
@@ -170,7 +163,10 @@ impl CsvOut {
     /// line break, quotes doubled (RFC 4180).
     fn plain(&mut self, s: &str) -> &mut Self {
         self.separate();
-        if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        // Branch-free, so titles and actions are scanned with vector instructions.
+        let special =
+            |acc: bool, &b: &u8| acc | (b == b',') | (b == b'"') | (b == b'\r') | (b == b'\n');
+        if s.as_bytes().iter().fold(false, special) {
             self.text.push('"');
             self.text.push_str(&s.replace('"', "\"\""));
             self.text.push('"');
@@ -319,7 +315,7 @@ fn with_figures<'h>(first: &'h [&str], last: &'h [&str]) -> impl Iterator<Item =
     first.iter().chain(FIGURE_COLUMNS).chain(last).copied()
 }
 
-fn periods(r: &Reliability) -> String {
+fn periods(r: &Reliability, _: &Lists) -> String {
     let mut out = CsvOut::new(with_figures(
         &["period", "first_day", "last_day"],
         &[
@@ -353,7 +349,7 @@ fn availability_cells(out: &mut CsvOut, a: Option<&Availability>) {
     };
 }
 
-fn availability(r: &Reliability) -> String {
+fn availability(r: &Reliability, _: &Lists) -> String {
     let mut out = CsvOut::new([
         "period",
         "component",
@@ -372,7 +368,7 @@ fn availability(r: &Reliability) -> String {
     out.finish()
 }
 
-fn components(r: &Reliability) -> String {
+fn components(r: &Reliability, _: &Lists) -> String {
     let mut out = CsvOut::new(with_figures(
         &["component", "name", "slo"],
         &["uptime_all", "breached_periods"],
@@ -385,7 +381,7 @@ fn components(r: &Reliability) -> String {
     out.finish()
 }
 
-fn causes(r: &Reliability) -> String {
+fn causes(r: &Reliability, _: &Lists) -> String {
     let mut out = CsvOut::new(with_figures(&["cause", "first_seen", "last_seen"], &[]));
     for c in &r.causes {
         out.text(&c.cause).num(c.first_seen).num(c.last_seen);
@@ -395,7 +391,7 @@ fn causes(r: &Reliability) -> String {
     out.finish()
 }
 
-fn actions(r: &Reliability) -> String {
+fn actions(r: &Reliability, lists: &Lists) -> String {
     let mut out = CsvOut::new([
         "incident",
         "incident_title",
@@ -407,13 +403,13 @@ fn actions(r: &Reliability) -> String {
         "done",
         "overdue",
     ])
-    .expecting(r.actions.len());
-    for a in &r.actions {
-        out.plain(&a.incident)
-            .text(&a.incident_title)
+    .expecting(r.counts.actions);
+    for a in lists.actions() {
+        out.plain(a.incident)
+            .text(a.incident_title)
             .num(a.opened)
-            .text(&a.what)
-            .text(a.owner.as_deref().unwrap_or(""))
+            .text(a.what)
+            .text(a.owner.unwrap_or(""))
             .opt(a.due)
             .plain(a.status.as_str())
             .opt(a.done)
@@ -423,7 +419,7 @@ fn actions(r: &Reliability) -> String {
     out.finish()
 }
 
-fn checkins(r: &Reliability) -> String {
+fn checkins(r: &Reliability, lists: &Lists) -> String {
     let mut out = CsvOut::new([
         "incident",
         "incident_title",
@@ -432,10 +428,10 @@ fn checkins(r: &Reliability) -> String {
         "state",
         "open_actions",
     ])
-    .expecting(r.checkins.len());
-    for c in &r.checkins {
-        out.plain(&c.incident)
-            .text(&c.incident_title)
+    .expecting(r.counts.checkins);
+    for c in lists.checkins() {
+        out.plain(c.incident)
+            .text(c.incident_title)
             .num(c.days)
             .num(c.date)
             .plain(c.state.as_str())
@@ -450,7 +446,7 @@ fn side_cells(out: &mut CsvOut, w: &WindowFigures) {
     availability_cells(out, w.availability.as_ref());
 }
 
-fn fixes(r: &Reliability) -> String {
+fn fixes(r: &Reliability, lists: &Lists) -> String {
     let mut header: Vec<String> = [
         "incident",
         "completed",
@@ -472,13 +468,9 @@ fn fixes(r: &Reliability) -> String {
             header.push(format!("{side}_{c}"));
         }
     }
-    let rows = r
-        .fixes
-        .iter()
-        .map(|f| f.components.len() + usize::from(f.cause.is_some()))
-        .sum();
-    let mut out = CsvOut::new(header.iter().map(String::as_str)).expecting(rows);
-    for f in &r.fixes {
+    // A row per affected component and cause: about two per fix.
+    let mut out = CsvOut::new(header.iter().map(String::as_str)).expecting(r.counts.fixes * 2);
+    for f in lists.fixes() {
         let scoped = f
             .components
             .iter()

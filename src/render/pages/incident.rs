@@ -7,7 +7,7 @@ use chrono::Timelike;
 
 use crate::model::timeline;
 use crate::render::context::{ActionCtx, IncidentPage, TimelineEntryCtx};
-use crate::render::markdown::{self, CUT_MARK, RenderedMarkdown, render_markdown};
+use crate::render::markdown::{self, RenderedMarkdown, render_markdown};
 use crate::render::page_cache::{PageCache, hash_of};
 use crate::render::page_kit::{Clock, PageKit};
 use crate::render::theme::Theme;
@@ -128,24 +128,9 @@ fn postmortem(kit: &PageKit, i: &Incident) -> (RenderedMarkdown, Vec<TimelineEnt
 /// (one Markdown parse per page rather than one per entry); when an entry's Markdown
 /// swallows a marker (an unclosed code fence), each entry is rendered on its own.
 fn entry_htmls(entries: &[timeline::Entry]) -> Vec<String> {
-    let sep = format!("\n\n{CUT_MARK}\n\n");
-    let joined = entries
-        .iter()
-        .map(|e| e.text.as_str())
-        .collect::<Vec<_>>()
-        .join(&sep);
-    let html = render_markdown(&joined).html;
-    let parts: Vec<String> = html
-        .split(&format!("<p>{CUT_MARK}</p>\n"))
-        .map(str::to_string)
-        .collect();
-    if parts.len() == entries.len() && !joined.is_empty() {
-        return parts;
-    }
-    entries
-        .iter()
-        .map(|e| render_markdown(&e.text).html)
-        .collect()
+    let texts: Vec<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+    markdown::render_pieces(&texts)
+        .unwrap_or_else(|| texts.iter().map(|t| render_markdown(t).html).collect())
 }
 
 /// Renders an incident page, or reuses the cached one when nothing it shows changed.

@@ -20,9 +20,6 @@ use crate::render::page_kit::PageKit;
 use crate::render::reliability_export::{CSV_FILES, DIR};
 use crate::render::theme::Theme;
 
-/// The page shows the most recent fixes; the exports hold them all.
-pub const FIXES_SHOWN: usize = 12;
-
 const CHART_HEIGHT: f64 = 180.0;
 const PLOT_TOP: f64 = 20.0;
 const PLOT_BOTTOM: f64 = 150.0;
@@ -693,9 +690,7 @@ fn fix_rows(kit: &PageKit, w: Words, f: &FixReview) -> Vec<RowCtx> {
 
 fn fixes_section(kit: &PageKit, w: Words, r: &Reliability) -> SectionCtx {
     // Latest completion first.
-    let mut shown: Vec<&FixReview> = r.fixes.iter().collect();
-    shown.sort_by(|a, b| (b.completed, &a.incident).cmp(&(a.completed, &b.incident)));
-    shown.truncate(FIXES_SHOWN);
+    let shown: Vec<&FixReview> = r.latest_fixes.iter().collect();
     let series = [
         w.series("before", "reliability_series_before"),
         w.series("after", "reliability_series_after"),
@@ -880,8 +875,8 @@ pub fn reliability_page(
             components_section(w, r),
             causes_section(w, r),
         ],
-        fixes_total: r.fixes.len(),
-        fixes_shown: r.fixes.len().min(FIXES_SHOWN),
+        fixes_total: r.counts.fixes,
+        fixes_shown: r.latest_fixes.len(),
         undated_fixes: r.undated_fixes.len(),
     };
     kit.render(
