@@ -562,22 +562,31 @@ enum Part<'t, 'a> {
 /// Splits at the given keywords outside parentheses.
 fn split_top_level<'t, 'a>(tokens: &'t [Tok<'a>], ops: &[&str]) -> Vec<Part<'t, 'a>> {
     let mut parts = Vec::new();
-    let mut depth = 0i32;
     let mut start = 0;
+    for i in top_level(tokens, |t| matches!(t, Tok::Ident(op) if ops.contains(op))) {
+        parts.push(Part::Operand(&tokens[start..i]));
+        if let Tok::Ident(op) = tokens[i] {
+            parts.push(Part::Op(op));
+        }
+        start = i + 1;
+    }
+    parts.push(Part::Operand(&tokens[start..]));
+    parts
+}
+
+/// The positions of the tokens `at` picks outside parentheses and brackets.
+fn top_level(tokens: &[Tok], at: impl Fn(&Tok) -> bool) -> Vec<usize> {
+    let mut depth = 0i32;
+    let mut found = Vec::new();
     for (i, tok) in tokens.iter().enumerate() {
         match tok {
             Tok::Punct("(" | "[") => depth += 1,
             Tok::Punct(")" | "]") => depth -= 1,
-            Tok::Ident(op) if depth == 0 && ops.contains(op) => {
-                parts.push(Part::Operand(&tokens[start..i]));
-                parts.push(Part::Op(op));
-                start = i + 1;
-            }
+            t if depth == 0 && at(t) => found.push(i),
             _ => {}
         }
     }
-    parts.push(Part::Operand(&tokens[start..]));
-    parts
+    found
 }
 
 /// The index of the `)` closing the `(` at `tokens[0]`.
@@ -601,18 +610,10 @@ fn closing_paren(tokens: &[Tok]) -> Option<usize> {
 /// Splits call arguments at the commas outside parentheses.
 fn split_commas<'t, 'a>(tokens: &'t [Tok<'a>]) -> Vec<&'t [Tok<'a>]> {
     let mut parts = Vec::new();
-    let mut depth = 0i32;
     let mut start = 0;
-    for (i, tok) in tokens.iter().enumerate() {
-        match tok {
-            Tok::Punct("(" | "[") => depth += 1,
-            Tok::Punct(")" | "]") => depth -= 1,
-            Tok::Punct(",") if depth == 0 => {
-                parts.push(&tokens[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
+    for i in top_level(tokens, |t| matches!(t, Tok::Punct(","))) {
+        parts.push(&tokens[start..i]);
+        start = i + 1;
     }
     if start < tokens.len() {
         parts.push(&tokens[start..]);
