@@ -70,8 +70,7 @@ fn render(
                 .with_measured(&derived.measured, site.config.checks.gap_factor);
             let json = crate::render::json::json_text(&report);
             files.extend(json.map(|j| OutputFile::new("uptime.json", j)));
-            let lists =
-                reliability::Lists::new(site, &derived.figures, &derived.metrics.recurrence, now);
+            let lists = reliability::Lists::of(site, &derived.figures, &derived.reliability, now);
             let exports = reliability_export::render_exports(
                 &derived.reliability,
                 &lists,

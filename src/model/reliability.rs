@@ -245,7 +245,13 @@ pub struct Reliability {
     pub latest_fixes: Vec<FixReview>,
     /// Incidents with done actions but no completion date: no fix window.
     pub undated_fixes: Vec<String>,
+    /// The incidents in review order, for [`Lists::of`] (worked out once).
+    #[serde(skip)]
+    order: Vec<Placed>,
 }
+
+/// An [`Entry`] by its position in the site's incidents.
+type Placed = (usize, NaiveDate, bool, Option<(i64, i64)>);
 
 /// The sizes of the per-row lists.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -436,7 +442,8 @@ pub fn reliability(
     recurrence: &Recurrence,
     now: DateTime<Utc>,
 ) -> Reliability {
-    let lists = Lists::new(site, figures, recurrence, now);
+    let order = review_order(site, recurrence, now);
+    let lists = Lists::placed(site, figures, &order, now);
     let (tz, today, sorted) = (lists.tz, lists.today, &lists.sorted);
 
     let first = figures
@@ -552,7 +559,34 @@ pub fn reliability(
         counts,
         latest_fixes,
         undated_fixes,
+        order,
     }
+}
+
+/// The incidents started by now, with the local start date, by that date, start and
+/// slug. (The date first: where a zone falls back across midnight, a later instant can
+/// have an earlier date, and the period and window look-ups need the dates in order.)
+fn review_order(site: &Site, recurrence: &Recurrence, now: DateTime<Utc>) -> Vec<Placed> {
+    let tz = site.config.timezone;
+    let repeated: HashSet<&str> = recurrence
+        .repeated_slugs
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let mut order: Vec<(Placed, &Incident)> = site
+        .incidents
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.started <= now)
+        .map(|(k, i)| {
+            let (_, date, repeated, times) = entry(i, tz, repeated.contains(i.slug.as_str()), now);
+            ((k, date, repeated, times), i)
+        })
+        .collect();
+    order.sort_by(|((_, da, ..), a), ((_, db, ..), b)| {
+        (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug))
+    });
+    order.into_iter().map(|(p, _)| p).collect()
 }
 
 /// The per-row lists of the review (corrective actions, check-ins, fixes), worked out
@@ -560,9 +594,7 @@ pub fn reliability(
 /// which only the CSV files list in full, and keeping them cost the 10k build more
 /// memory than every other figure (BENCHMARKS.md).
 pub struct Lists<'a, 'f> {
-    /// Started by now, with the local start date, by that date, start and slug. (The date
-    /// first: where a zone falls back across midnight, a later instant can have an
-    /// earlier date, and the period and window look-ups need the dates in order.)
+    /// The incidents in review order ([`review_order`]).
     sorted: Vec<Entry<'a>>,
     figures: &'f [ComponentFigures],
     tz: chrono_tz::Tz,
@@ -571,27 +603,29 @@ pub struct Lists<'a, 'f> {
 }
 
 impl<'a, 'f> Lists<'a, 'f> {
-    pub fn new(
+    /// The lists of a review already derived (its incidents in order).
+    pub fn of(
         site: &'a Site,
         figures: &'f [ComponentFigures],
-        recurrence: &Recurrence,
+        review: &Reliability,
+        now: DateTime<Utc>,
+    ) -> Lists<'a, 'f> {
+        Lists::placed(site, figures, &review.order, now)
+    }
+
+    fn placed(
+        site: &'a Site,
+        figures: &'f [ComponentFigures],
+        order: &[Placed],
         now: DateTime<Utc>,
     ) -> Lists<'a, 'f> {
         let tz = site.config.timezone;
-        let repeated: HashSet<&str> = recurrence
-            .repeated_slugs
+        let sorted = order
             .iter()
-            .map(String::as_str)
+            .filter_map(|&(k, date, repeated, times)| {
+                Some((site.incidents.get(k)?, date, repeated, times))
+            })
             .collect();
-        let mut sorted: Vec<Entry> = site
-            .incidents
-            .iter()
-            .filter(|i| i.started <= now)
-            .map(|i| entry(i, tz, repeated.contains(i.slug.as_str()), now))
-            .collect();
-        sorted.sort_by(|(a, da, ..), (b, db, ..)| {
-            (da, a.started, &a.slug).cmp(&(db, b.started, &b.slug))
-        });
         Lists {
             sorted,
             figures,
@@ -1099,7 +1133,8 @@ mod tests {
         now: DateTime<Utc>,
     ) -> (Vec<ActionRow<'_>>, Vec<Checkin<'_>>, Vec<FixReview>) {
         let figures = component_figures(s, now);
-        let lists = Lists::new(s, &figures, &recurrence(&s.incidents, now), now);
+        let r = reliability(s, &figures, &recurrence(&s.incidents, now), now);
+        let lists = Lists::of(s, &figures, &r, now);
         (
             lists.actions().collect(),
             lists.checkins().collect(),
