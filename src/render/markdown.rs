@@ -114,11 +114,7 @@ pub fn render_pieces(pieces: &[&str]) -> Option<Vec<String>> {
         {
             events[k + 1] = Event::Text(CowStr::Borrowed(CUT_MARK));
         }
-        depth += match events[k] {
-            Event::Start(_) => 1,
-            Event::End(_) => -1,
-            _ => 0,
-        };
+        depth += nesting(&events[k]);
     }
     let (first, rest) = render_parts(&md, events);
     let parts: Vec<String> = std::iter::once(first.html).chain(rest).collect();
@@ -129,16 +125,18 @@ pub fn render_pieces(pieces: &[&str]) -> Option<Vec<String>> {
 /// entries rendered in one pass); never in a published page.
 pub static CUT_MARK: &str = "statusgen-structured-timeline-4f1c9a";
 
+/// How an event changes the number of open blocks and spans.
+fn nesting(e: &Event) -> i64 {
+    match e {
+        Event::Start(_) => 1,
+        Event::End(_) => -1,
+        _ => 0,
+    }
+}
+
 /// How many blocks the events leave open.
 fn depth(events: &[(Event, Range<usize>)]) -> i64 {
-    events
-        .iter()
-        .map(|(e, _)| match e {
-            Event::Start(_) => 1,
-            Event::End(_) => -1,
-            _ => 0,
-        })
-        .sum()
+    events.iter().map(|(e, _)| nesting(e)).sum()
 }
 
 fn render_events(md: &str, events: Vec<Event>) -> RenderedMarkdown {
